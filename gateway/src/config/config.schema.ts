@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file's schema. Every object is strict: an unknown key is an error (a typo
+ * such as `prot:` must not be silently ignored). Every field has a default, so Vigil starts with
+ * no file at all. Secrets are never read from the file: they come from the environment.
+ */
+
+const ownerCodes = z.strictObject({
+  /** GB/T 28181 industry code (2 digits), e.g. 00 public road, 01 community, 02 internal. */
+  industry: z.string().regex(/^[0-9]{2}$/, 'must be 2 digits'),
+  /** GB/T 28181 network digit: 0–4 video network, 5 police, 6 government, 7 internet, 8 social resources. */
+  network: z.string().regex(/^[0-9]$/, 'must be 1 digit'),
+});
+
+export const configFileSchema = z.strictObject({
+  server: z
+    .strictObject({
+      /** Listen address. Loopback by default: expose deliberately (the Docker image sets 0.0.0.0). */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Largest accepted request body, in KiB. */
+      bodyLimitKb: z.number().int().min(1).max(65536).default(1024),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({
+      /** Folder for the SQLite database and the key file; relative paths are from the working directory. */
+      dataDir: z.string().min(1).default('./data'),
+      sqlite: z
+        .strictObject({
+          /** How long a writer waits for a lock before failing, in ms. */
+          busyTimeoutMs: z.number().int().min(0).max(60_000).default(5000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  security: z
+    .strictObject({
+      /** Credential encryption key file (32 random bytes, base64), created with mode 0600 when missing. Default: <dataDir>/secret.key. VIGIL_SECRET_KEY overrides it. */
+      keyFile: z.string().min(1).nullable().default(null),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+  media: z
+    .strictObject({
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+    })
+    .prefault({}),
+  catalog: z
+    .strictObject({
+      defaultPageSize: z.number().int().min(1).max(1000).default(50),
+      maxPageSize: z.number().int().min(1).max(5000).default(500),
+      /** A temporary tier change may last at most this many days. */
+      maxTierOverrideDays: z.number().int().min(1).max(365).default(30),
+      nationalCode: z
+        .strictObject({
+          /** GB/T 28181 device type: 132 = network camera (IPC). */
+          typeCode: z.string().regex(/^[0-9]{3}$/, 'must be 3 digits').default('132'),
+          government: ownerCodes.default({ industry: '00', network: '6' }),
+          business: ownerCodes.default({ industry: '02', network: '8' }),
+          residential: ownerCodes.default({ industry: '01', network: '8' }),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** The effective configuration: the file's settings, environment overrides, resolved paths and secrets. */
+export interface Config extends ConfigFile {
+  readonly storage: ConfigFile['storage'] & { readonly databaseFile: string };
+  readonly security: { readonly keyFile: string };
+  readonly secrets: {
+    /** From VIGIL_SECRET_KEY; never from the file, never logged. */
+    readonly encryptionKey: string | null;
+  };
+  /** Where the settings came from, for the start-up log line. */
+  readonly source: string;
+}

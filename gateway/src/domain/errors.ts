@@ -1,0 +1,51 @@
+/**
+ * Stable error codes of the API. Clients match on `code`, never on `message`, so a code once
+ * published is never renamed. Each maps to one HTTP status.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  INVALID_STREAM_URL: 400,
+  INVALID_TIER_OVERRIDE: 400,
+  INVALID_REGION_PARENT: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  CAMERA_NOT_FOUND: 404,
+  ORGANISATION_NOT_FOUND: 404,
+  REGION_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  DUPLICATE_CAMERA: 409,
+  DUPLICATE_ORGANISATION: 409,
+  DUPLICATE_REGION_CODE: 409,
+  REGION_IN_USE: 409,
+  ORGANISATION_IN_USE: 409,
+  INVALID_LIFECYCLE_TRANSITION: 409,
+  CAMERA_NOT_DELETABLE: 409,
+  NATIONAL_CODE_EXHAUSTED: 409,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Extra machine-readable facts about an error (which field, which existing object). */
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+/**
+ * An expected, client-caused failure that the HTTP layer turns into `{ error: { code, message } }`.
+ * Services throw it to abort a request; anything else thrown is a bug and becomes INTERNAL_ERROR.
+ */
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
+    super(message);
+    this.name = 'VigilError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

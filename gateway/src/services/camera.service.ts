@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { normaliseMac, normaliseSerial, PROFILE_KINDS, type OwnerType } from '../domain/catalog.js';
+import { canDelete, transition, type Lifecycle } from '../domain/camera-lifecycle.js';
+import type { Clock } from '../domain/clock.js';
+import { VigilError } from '../domain/errors.js';
+import { nationalCodePrefix, nextNationalCode } from '../domain/national-code.js';
+import type { Page, PageRequest, Sort } from '../domain/paging.js';
+import { checkTierOverride, type Tier, type TierOverride } from '../domain/tier.js';
+import type { SecretRedactor } from '../logging/secret-redactor.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { uniqueViolation } from '../storage/db-errors.js';
+import type { CameraRepository, CameraSortKey, Conflict } from '../storage/repositories/camera.repository.js';
+import type { CredentialRepository } from '../storage/repositories/credential.repository.js';
+import type { OrganisationRepository } from '../storage/repositories/organisation.repository.js';
+import type { RegionRepository } from '../storage/repositories/region.repository.js';
+import type { CameraUpdate, Database, StreamProfileRow } from '../storage/schema.js';
+import type { Actor, AuditService } from './audit.service.js';
+import type { CameraCreateInput, CameraUpdateInput, CredentialsInput } from './camera.input.js';
+import { cameraView, type CameraView } from './camera.view.js';
+import { resolveStreamProfile } from './stream-profile.resolver.js';
+
+type Db = Kysely<Database>;
+
+export interface NationalCodeSettings {
+  readonly typeCode: string;
+  readonly government: { readonly industry: string; readonly network: string };
+  readonly business: { readonly industry: string; readonly network: string };
+  readonly residential: { readonly industry: string; readonly network: string };
+}
+
+export interface CameraServiceDeps {
+  readonly db: Db;
+  readonly cameras: CameraRepository;
+  readonly organisations: OrganisationRepository;
+  readonly regions: RegionRepository;
+  readonly credentials: CredentialRepository;
+  readonly audit: AuditService;
+  readonly secretBox: SecretBox;
+  readonly redactor: SecretRedactor;
+  readonly clock: Clock;
+  readonly nationalCode: NationalCodeSettings;
+  readonly maxTierOverrideDays: number;
+}
+
+export interface CameraListQuery {
+  readonly organisationId?: string | undefined;
+  readonly ownerType?: OwnerType | undefined;
+  readonly regionId?: string | undefined;
+  readonly tier?: Tier | undefined;
+  readonly lifecycle?: Lifecycle | undefined;
+  readonly q?: string | undefined;
+}
+
+/** How many times a create is retried when another writer took the same national code first. */
+const CODE_RETRIES = 5;
+
+function duplicate(conflict: Conflict): VigilError {
+  const what = conflict.field === 'stream' ? 'stream address' : conflict.field;
+  return new VigilError('DUPLICATE_CAMERA', `a camera with the same ${what} exists`, {
+    field: conflict.field,
+    existingCameraId: conflict.cameraId,
+  });
+}
+
+/** The catalog of cameras: registration, edits, lifecycle, credentials. */
+export class CameraService {
+  constructor(private readonly deps: CameraServiceDeps) {}
+
+  async get(id: string): Promise<CameraView> {
+    const record = await this.deps.cameras.findById(id);
+    if (!record) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+    return cameraView(record, this.deps.clock.now());
+  }
+
+  async list(query: CameraListQuery, sort: Sort<CameraSortKey>, page: PageRequest): Promise<Page<CameraView>> {
+    let regionPath: string | undefined;
+    if (query.regionId) {
+      const region = await this.deps.regions.findById(query.regionId);
+      if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${query.regionId} does not exist`);
+      regionPath = region.path;
+    }
+    const now = this.deps.clock.now();
+    const result = await this.deps.cameras.list({ ...query, regionPath }, sort, page, now);
+    return { ...result, items: result.items.map((r) => cameraView(r, now)) };
+  }
+
+  async create(input: CameraCreateInput, actor: Actor): Promise<CameraView> {
+    const now = this.deps.clock.now();
+    const id = randomUUID();
+    this.checkOverride(input.tierOverride, now);
+    const mac = this.mac(input.macAddress);
+    this.checkLocation(input.latitude ?? null, input.longitude ?? null);
+    const profiles = [resolveStreamProfile(id, 'main', input.profiles.main)];
+    if (input.profiles.sub) profiles.push(resolveStreamProfile(id, 'sub', input.profiles.sub));
+    this.checkDistinctProfiles(profiles);
+    if (input.credentials) this.deps.redactor.add(input.credentials.password);
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.db.transaction().execute(async (trx) => {
+          const organisation = await this.deps.organisations.findById(input.organisationId, trx);
+          if (!organisation) throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
+          const region = await this.deps.regions.findById(input.regionId, trx);
+          if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
+          const serialKey = input.serialNumber ? normaliseSerial(input.serialNumber) : null;
+          const conflict = await this.deps.cameras.findConflict(
+            { addressKeys: profiles.map((p) => p.address_key), serialKey, macAddress: mac, onvifEndpointRef: input.onvifEndpointRef ?? null },
+            null,
+            trx,
+          );
+          if (conflict) throw duplicate(conflict);
+          const nationalCode = await this.assignNationalCode(region.id, organisation.owner_type, organisation.industry_code, trx);
+          const at = now.toISOString();
+          await this.deps.cameras.insert(
+            {
+              id,
+              national_code: nationalCode,
+              name: input.name,
+              manufacturer: input.manufacturer ?? null,
+              model: input.model ?? null,
+              serial_number: input.serialNumber ?? null,
+              serial_key: serialKey,
+              mac_address: mac,
+              hardware_id: input.hardwareId ?? null,
+              onvif_endpoint_ref: input.onvifEndpointRef ?? null,
+              onvif_address: input.onvifAddress ?? null,
+              organisation_id: organisation.id,
+              region_id: region.id,
+              latitude: input.latitude ?? null,
+              longitude: input.longitude ?? null,
+              address: input.address ?? null,
+              description: input.description ?? null,
+              tier: input.tier ?? 'general',
+              tier_override: input.tierOverride?.tier ?? null,
+              tier_override_expires_at: input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null,
+              lifecycle: input.lifecycle ?? 'approved',
+              lifecycle_reason: null,
+              lifecycle_changed_at: at,
+              source: input.source ?? 'rtsp',
+              created_at: at,
+              updated_at: at,
+            },
+            trx,
+          );
+          for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
+          if (input.credentials) await this.storeCredentials(id, input.credentials, at, trx);
+          await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, {
+            nationalCode,
+            hasCredentials: Boolean(input.credentials),
+          });
+        });
+        return await this.get(id);
+      } catch (err) {
+        const violation = uniqueViolation(err);
+        if (violation?.column === 'national_code' && attempt < CODE_RETRIES) continue;
+        if (violation) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists', { field: violation.column });
+        throw err;
+      }
+    }
+  }
+
+  async update(id: string, input: CameraUpdateInput, actor: Actor): Promise<CameraView> {
+    const now = this.deps.clock.now();
+    const at = now.toISOString();
+    this.checkOverride(input.tierOverride, now);
+    const patch: CameraUpdate = {};
+    const changed: string[] = [];
+    const set = <K extends keyof CameraUpdate>(field: string, column: K, value: CameraUpdate[K] | undefined) => {
+      if (value === undefined) return;
+      patch[column] = value;
+      changed.push(field);
+    };
+    set('name', 'name', input.name);
+    set('manufacturer', 'manufacturer', input.manufacturer);
+    set('model', 'model', input.model);
+    if (input.serialNumber !== undefined) {
+      set('serialNumber', 'serial_number', input.serialNumber);
+      patch.serial_key = input.serialNumber ? normaliseSerial(input.serialNumber) : null;
+    }
+    if (input.macAddress !== undefined) set('macAddress', 'mac_address', this.mac(input.macAddress));
+    set('hardwareId', 'hardware_id', input.hardwareId);
+    set('onvifEndpointRef', 'onvif_endpoint_ref', input.onvifEndpointRef);
+    set('onvifAddress', 'onvif_address', input.onvifAddress);
+    set('organisationId', 'organisation_id', input.organisationId);
+    set('regionId', 'region_id', input.regionId);
+    set('latitude', 'latitude', input.latitude);
+    set('longitude', 'longitude', input.longitude);
+    set('address', 'address', input.address);
+    set('description', 'description', input.description);
+    set('tier', 'tier', input.tier);
+    if (input.tierOverride !== undefined) {
+      set('tierOverride', 'tier_override', input.tierOverride?.tier ?? null);
+      patch.tier_override_expires_at = input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null;
+    }
+    const profiles: StreamProfileRow[] = [];
+    const removeSub = input.profiles?.sub === null;
+    for (const kind of PROFILE_KINDS) {
+      const given = input.profiles?.[kind];
+      if (given) profiles.push(resolveStreamProfile(id, kind, given));
+    }
+    if (input.profiles) changed.push('profiles');
+    if (input.credentials !== undefined) {
+      changed.push('credentials');
+      if (input.credentials) this.deps.redactor.add(input.credentials.password);
+    }
+
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        const current = await this.deps.cameras.findById(id, trx);
+        if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+        if (input.organisationId && !(await this.deps.organisations.findById(input.organisationId, trx))) {
+          throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
+        }
+        if (input.regionId && !(await this.deps.regions.findById(input.regionId, trx))) {
+          throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
+        }
+        this.checkLocation(patch.latitude === undefined ? current.row.latitude : patch.latitude, patch.longitude === undefined ? current.row.longitude : patch.longitude);
+        // The profiles after this update, to check that main and sub still differ.
+        const after = new Map(current.profiles.map((p) => [p.kind, p]));
+        for (const p of profiles) after.set(p.kind, p);
+        if (removeSub) after.delete('sub');
+        this.checkDistinctProfiles([...after.values()]);
+        const conflict = await this.deps.cameras.findConflict(
+          {
+            addressKeys: profiles.map((p) => p.address_key),
+            serialKey: patch.serial_key ?? null,
+            macAddress: patch.mac_address ?? null,
+            onvifEndpointRef: patch.onvif_endpoint_ref ?? null,
+          },
+          id,
+          trx,
+        );
+        if (conflict) throw duplicate(conflict);
+        await this.deps.cameras.update(id, { ...patch, updated_at: at }, trx);
+        for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
+        if (removeSub) await this.deps.cameras.deleteProfile(id, 'sub', trx);
+        if (input.credentials) await this.storeCredentials(id, input.credentials, at, trx);
+        if (input.credentials === null) await this.deps.credentials.delete(id, trx);
+        await this.deps.audit.record(trx, actor, 'camera.updated', { type: 'camera', id }, { fields: changed });
+      });
+    } catch (err) {
+      if (uniqueViolation(err)) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists');
+      throw err;
+    }
+    return this.get(id);
+  }
+
+  async retire(id: string, reason: string | null, actor: Actor): Promise<CameraView> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const current = await this.deps.cameras.findById(id, trx);
+      if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+      const next = transition(current.row.lifecycle, 'retire');
+      if (!next.ok) throw new VigilError('INVALID_LIFECYCLE_TRANSITION', next.reason, { lifecycle: current.row.lifecycle });
+      const at = this.deps.clock.now().toISOString();
+      await this.deps.cameras.update(id, { lifecycle: next.to, lifecycle_reason: reason, lifecycle_changed_at: at, updated_at: at }, trx);
+      await this.deps.audit.record(trx, actor, 'camera.retired', { type: 'camera', id }, { from: current.row.lifecycle, reason });
+    });
+    return this.get(id);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const current = await this.deps.cameras.findById(id, trx);
+      if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+      if (!canDelete(current.row.lifecycle)) {
+        throw new VigilError('CAMERA_NOT_DELETABLE', 'an approved camera has history: retire it before deleting it', {
+          lifecycle: current.row.lifecycle,
+        });
+      }
+      await this.deps.cameras.delete(id, trx);
+      await this.deps.audit.record(trx, actor, 'camera.deleted', { type: 'camera', id }, { nationalCode: current.row.national_code });
+    });
+  }
+
+  async setCredentials(id: string, credentials: CredentialsInput, actor: Actor): Promise<void> {
+    this.deps.redactor.add(credentials.password);
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.deps.cameras.findById(id, trx))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+      const at = this.deps.clock.now().toISOString();
+      await this.storeCredentials(id, credentials, at, trx);
+      await this.deps.cameras.update(id, { updated_at: at }, trx);
+      await this.deps.audit.record(trx, actor, 'camera.credentials.set', { type: 'camera', id });
+    });
+  }
+
+  async clearCredentials(id: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await this.deps.cameras.findById(id, trx))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+      await this.deps.credentials.delete(id, trx);
+      await this.deps.audit.record(trx, actor, 'camera.credentials.cleared', { type: 'camera', id });
+    });
+  }
+
+  /**
+   * The plaintext credentials, for Vigil's own probes and relays only — never for an API
+   * response. The password is registered with the log redactor before it is handed out.
+   */
+  async credentialsFor(id: string): Promise<CredentialsInput | null> {
+    const sealed = await this.deps.credentials.find(id);
+    if (sealed === undefined) return null;
+    const value = JSON.parse(this.deps.secretBox.open(sealed, id)) as CredentialsInput;
+    this.deps.redactor.add(value.password);
+    return value;
+  }
+
+  private async storeCredentials(id: string, credentials: CredentialsInput, at: string, trx: Db): Promise<void> {
+    const sealed = this.deps.secretBox.seal(JSON.stringify({ username: credentials.username, password: credentials.password }), id);
+    await this.deps.credentials.upsert(id, sealed, at, trx);
+  }
+
+  /** The national code for a new camera: region's administrative code + owner's codes + next serial. */
+  private async assignNationalCode(regionId: string, ownerType: OwnerType, industryCode: string | null, trx: Db): Promise<string> {
+    const region = await this.deps.regions.findById(regionId, trx);
+    const ancestry = region ? await this.deps.regions.ancestry(region, trx) : [];
+    const adminCode = [...ancestry].reverse().find((r) => r.admin_code !== null)?.admin_code;
+    if (!adminCode) {
+      throw new VigilError('VALIDATION_FAILED', 'the region has no administrative code above it', { field: 'regionId' });
+    }
+    const owner = this.deps.nationalCode[ownerType];
+    const prefix = nationalCodePrefix({
+      adminCode,
+      industryCode: industryCode ?? owner.industry,
+      typeCode: this.deps.nationalCode.typeCode,
+      networkCode: owner.network,
+    });
+    if (!prefix.ok) throw new VigilError('VALIDATION_FAILED', prefix.reason, { field: 'regionId' });
+    const code = nextNationalCode(prefix.prefix, await this.deps.cameras.highestSerial(prefix.prefix, trx));
+    if (!code.ok) throw new VigilError('NATIONAL_CODE_EXHAUSTED', code.reason);
+    return code.code;
+  }
+
+  private checkOverride(override: TierOverride | null | undefined, now: Date): void {
+    if (!override) return;
+    const check = checkTierOverride(override, now, this.deps.maxTierOverrideDays);
+    if (!check.ok) throw new VigilError('INVALID_TIER_OVERRIDE', `tierOverride: ${check.reason}`, { field: 'tierOverride.expiresAt' });
+  }
+
+  private mac(raw: string | null | undefined): string | null {
+    if (raw === undefined || raw === null || raw === '') return null;
+    const mac = normaliseMac(raw);
+    if (mac === null) throw new VigilError('VALIDATION_FAILED', 'macAddress: not a MAC address', { field: 'macAddress' });
+    return mac;
+  }
+
+  private checkLocation(latitude: number | null, longitude: number | null): void {
+    if ((latitude === null) !== (longitude === null)) {
+      throw new VigilError('VALIDATION_FAILED', 'latitude and longitude go together', { field: latitude === null ? 'latitude' : 'longitude' });
+    }
+  }
+
+  private checkDistinctProfiles(profiles: readonly StreamProfileRow[]): void {
+    const [a, b] = profiles;
+    if (a && b && a.address_key === b.address_key) {
+      throw new VigilError('VALIDATION_FAILED', 'profiles.sub must differ from profiles.main', { field: 'profiles.sub' });
+    }
+  }
+}

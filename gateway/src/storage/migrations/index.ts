@@ -1,0 +1,5 @@
+import { catalogMigration } from './0001-catalog.migration.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in the order it runs. Append only: never edit or reorder a released one. */
+export const MIGRATIONS: readonly Migration[] = [catalogMigration];

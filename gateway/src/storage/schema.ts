@@ -1,0 +1,125 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CameraSource, OwnerType, ProfileKind, RegionKind } from '../domain/catalog.js';
+import type { Lifecycle } from '../domain/camera-lifecycle.js';
+import type { Tier } from '../domain/tier.js';
+import type { StreamScheme } from '../domain/stream-address.js';
+
+/**
+ * Row types of the database. Times are ISO-8601 UTC strings of fixed width (toISOString), which
+ * sort and compare the same as instants on SQLite and PostgreSQL alike.
+ */
+
+export interface RegionTable {
+  id: string;
+  name: string;
+  kind: RegionKind;
+  parent_id: string | null;
+  admin_code: string | null;
+  /** Materialised path of ids, "/root/child/self/": a subtree is one prefix match. */
+  path: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  /** Lower-cased, trimmed name: two organisations may not differ only in case. */
+  name_key: string;
+  owner_type: OwnerType;
+  industry_code: string | null;
+  region_id: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CameraTable {
+  id: string;
+  national_code: string;
+  name: string;
+  manufacturer: string | null;
+  model: string | null;
+  serial_number: string | null;
+  /** Normalised serial for duplicate detection. */
+  serial_key: string | null;
+  mac_address: string | null;
+  hardware_id: string | null;
+  onvif_endpoint_ref: string | null;
+  onvif_address: string | null;
+  organisation_id: string;
+  region_id: string;
+  latitude: number | null;
+  longitude: number | null;
+  address: string | null;
+  description: string | null;
+  tier: Tier;
+  tier_override: Tier | null;
+  tier_override_expires_at: string | null;
+  lifecycle: Lifecycle;
+  lifecycle_reason: string | null;
+  lifecycle_changed_at: string;
+  source: CameraSource;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StreamProfileTable {
+  camera_id: string;
+  kind: ProfileKind;
+  scheme: StreamScheme;
+  host: string;
+  port: number | null;
+  path: string;
+  query: string | null;
+  /** Normalised address; unique, so one stream cannot be registered twice. */
+  address_key: string;
+  codec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  bitrate_kbps: number | null;
+}
+
+export interface CameraCredentialTable {
+  camera_id: string;
+  /** AES-256-GCM sealed JSON { username, password }, bound to the camera id. */
+  sealed: string;
+  updated_at: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  /** JSON; never holds a secret. */
+  details: string | null;
+}
+
+export interface MigrationTable {
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  regions: RegionTable;
+  organisations: OrganisationTable;
+  cameras: CameraTable;
+  camera_stream_profiles: StreamProfileTable;
+  camera_credentials: CameraCredentialTable;
+  audit_events: AuditEventTable;
+  vigil_migrations: MigrationTable;
+}
+
+export type RegionRow = Selectable<RegionTable>;
+export type OrganisationRow = Selectable<OrganisationTable>;
+export type CameraRow = Selectable<CameraTable>;
+export type NewCameraRow = Insertable<CameraTable>;
+export type CameraUpdate = Updateable<CameraTable>;
+export type StreamProfileRow = Selectable<StreamProfileTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;

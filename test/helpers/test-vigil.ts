@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../gateway/src/config/config.loader.js';
+import { createVigil, type Vigil } from '../../gateway/src/composition.js';
+import type { Clock } from '../../gateway/src/domain/clock.js';
+import { createLogger, type Logger } from '../../gateway/src/logging/logger.js';
+import { SecretRedactor } from '../../gateway/src/logging/secret-redactor.js';
+
+export interface TestVigil extends Vigil {
+  readonly dataDir: string;
+  /** Every log line written so far. */
+  readonly logs: string[];
+  readonly logger: Logger;
+  /** Closes the app and removes its data folder. */
+  dispose(): Promise<void>;
+}
+
+/** A Vigil on a real SQLite file in a fresh temporary folder, logging into memory. */
+export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestVigil> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
+  const config = loadConfig({ env: { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'debug', ...options.env }, cwd: process.cwd() });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const redactor = new SecretRedactor();
+  const logger = createLogger({ level: 'debug', redactor, destination });
+  const vigil = await createVigil({ config, logger, redactor, ...(options.clock && { clock: options.clock }) });
+  return {
+    ...vigil,
+    dataDir,
+    logs,
+    logger,
+    async dispose() {
+      await vigil.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start: string): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let now = new Date(start);
+  return {
+    now: () => new Date(now),
+    set(iso) {
+      now = new Date(iso);
+    },
+    advance(ms) {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+}
