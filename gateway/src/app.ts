@@ -10,6 +10,7 @@ import { organisationRoutes } from './http/routes/organisation.routes.js';
 import { regionRoutes } from './http/routes/region.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
 import type { CameraService } from './services/camera.service.js';
+import type { CameraCredentialService } from './services/camera-credential.service.js';
 import type { OrganisationService } from './services/organisation.service.js';
 import type { RegionService } from './services/region.service.js';
 
@@ -17,6 +18,7 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly cameras: CameraService;
+  readonly credentials: CameraCredentialService;
   readonly organisations: OrganisationService;
   readonly regions: RegionService;
   readonly system: Omit<SystemDeps, 'registry'>;
@@ -32,7 +34,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...systemRoutes({ ...deps.system, registry: deps.metrics.registry }, () => routes),
     ...organisationRoutes(deps.organisations, deps.limits),
     ...regionRoutes(deps.regions),
-    ...cameraRoutes(deps.cameras, deps.limits),
+    ...cameraRoutes(deps.cameras, deps.credentials, deps.limits),
   );
   return routes;
 }

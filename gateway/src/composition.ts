@@ -10,6 +10,8 @@ import { loadEncryptionKey } from './security/encryption-key.js';
 import { SecretBox } from './security/secret-box.js';
 import { AuditService } from './services/audit.service.js';
 import { CameraService } from './services/camera.service.js';
+import { CameraCredentialService } from './services/camera-credential.service.js';
+import { NationalCodeAssigner } from './services/national-code.assigner.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { RegionService } from './services/region.service.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
@@ -25,7 +27,12 @@ export const VERSION = '0.1.0';
 
 export interface Vigil {
   readonly app: Express;
-  readonly services: { readonly cameras: CameraService; readonly organisations: OrganisationService; readonly regions: RegionService };
+  readonly services: {
+    readonly cameras: CameraService;
+    readonly credentials: CameraCredentialService;
+    readonly organisations: OrganisationService;
+    readonly regions: RegionService;
+  };
   close(): Promise<void>;
 }
 
@@ -57,14 +64,16 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       credentials: new CredentialRepository(db),
     };
     const audit = new AuditService(new AuditRepository(db), clock);
+    const credentials = new CameraCredentialService({ db, cameras: repos.cameras, credentials: repos.credentials, audit, secretBox, redactor, clock });
     const cameras = new CameraService({
       db,
-      ...repos,
+      cameras: repos.cameras,
+      organisations: repos.organisations,
+      regions: repos.regions,
+      credentials,
+      nationalCodes: new NationalCodeAssigner({ cameras: repos.cameras, regions: repos.regions, settings: config.catalog.nationalCode }),
       audit,
-      secretBox,
-      redactor,
       clock,
-      nationalCode: config.catalog.nationalCode,
       maxTierOverrideDays: config.catalog.maxTierOverrideDays,
     });
     const organisations = new OrganisationService({ db, organisations: repos.organisations, regions: repos.regions, audit, clock });
@@ -75,13 +84,14 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       logger,
       metrics,
       cameras,
+      credentials,
       organisations,
       regions,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb },
       ...(options.webRoot && { webRoot: options.webRoot }),
     });
-    return { app, services: { cameras, organisations, regions }, close: () => database.close() };
+    return { app, services: { cameras, credentials, organisations, regions }, close: () => database.close() };
   } catch (err) {
     await database.close();
     throw err;

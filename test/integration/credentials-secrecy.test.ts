@@ -25,7 +25,7 @@ describe('camera credentials', () => {
     expect(created.body).toMatchObject({ hasCredentials: true });
     const id = (created.body as { id: string }).id;
     ids.push(id);
-    await expect(vigil.services.cameras.credentialsFor(id)).resolves.toEqual({ username: 'admin', password: CANARIES[0] });
+    await expect(vigil.services.credentials.reveal(id)).resolves.toEqual({ username: 'admin', password: CANARIES[0] });
 
     const second = await call(vigil.app, 'post', '/api/cameras', cameraBody(catalog));
     const secondId = (second.body as { id: string }).id;
@@ -35,14 +35,14 @@ describe('camera credentials', () => {
     expect((await call(vigil.app, 'get', `/api/cameras/${secondId}`)).body).toMatchObject({ hasCredentials: true });
     const patched = await call(vigil.app, 'patch', `/api/cameras/${secondId}`, { credentials: { username: 'op2', password: CANARIES[2] } });
     expect(patched.body).toMatchObject({ hasCredentials: true });
-    await expect(vigil.services.cameras.credentialsFor(secondId)).resolves.toEqual({ username: 'op2', password: CANARIES[2] });
+    await expect(vigil.services.credentials.reveal(secondId)).resolves.toEqual({ username: 'op2', password: CANARIES[2] });
   });
 
   it('can be removed', async () => {
     const id = ids[1]!;
     expect((await call(vigil.app, 'delete', `/api/cameras/${id}/credentials`)).status).toBe(204);
     expect((await call(vigil.app, 'get', `/api/cameras/${id}`)).body).toMatchObject({ hasCredentials: false });
-    await expect(vigil.services.cameras.credentialsFor(id)).resolves.toBeNull();
+    await expect(vigil.services.credentials.reveal(id)).resolves.toBeNull();
     // Put one back so the later checks cover a stored value too.
     expect((await call(vigil.app, 'put', `/api/cameras/${id}/credentials`, { username: 'op', password: CANARIES[1] })).status).toBe(204);
   });

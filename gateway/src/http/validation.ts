@@ -14,6 +14,19 @@ export function text(max: number, min = 1) {
     .refine((s) => !CONTROL.test(s), 'must not contain control characters');
 }
 
+export interface PageLimits {
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+}
+
+/** `limit` and `offset` query fields, bounded by the configured page sizes. */
+export function pageFields(limits: PageLimits) {
+  return {
+    limit: z.coerce.number().int().min(1).max(limits.maxPageSize).default(limits.defaultPageSize),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  };
+}
+
 /** An id in a path; unknown ids are a 404 from the service, so only the shape is bounded here. */
 export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
 

@@ -4,42 +4,31 @@ import { normaliseMac, normaliseSerial, PROFILE_KINDS, type OwnerType } from '..
 import { canDelete, transition, type Lifecycle } from '../domain/camera-lifecycle.js';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
-import { nationalCodePrefix, nextNationalCode } from '../domain/national-code.js';
 import type { Page, PageRequest, Sort } from '../domain/paging.js';
 import { checkTierOverride, type Tier, type TierOverride } from '../domain/tier.js';
-import type { SecretRedactor } from '../logging/secret-redactor.js';
-import type { SecretBox } from '../security/secret-box.js';
 import { uniqueViolation } from '../storage/db-errors.js';
 import type { CameraRepository, CameraSortKey, Conflict } from '../storage/repositories/camera.repository.js';
-import type { CredentialRepository } from '../storage/repositories/credential.repository.js';
 import type { OrganisationRepository } from '../storage/repositories/organisation.repository.js';
 import type { RegionRepository } from '../storage/repositories/region.repository.js';
 import type { CameraUpdate, Database, StreamProfileRow } from '../storage/schema.js';
 import type { Actor, AuditService } from './audit.service.js';
-import type { CameraCreateInput, CameraUpdateInput, CredentialsInput } from './camera.input.js';
+import type { CameraCreateInput, CameraUpdateInput } from './camera.input.js';
+import type { CameraCredentialService } from './camera-credential.service.js';
+import type { NationalCodeAssigner } from './national-code.assigner.js';
 import { cameraView, type CameraView } from './camera.view.js';
 import { resolveStreamProfile } from './stream-profile.resolver.js';
 
 type Db = Kysely<Database>;
-
-export interface NationalCodeSettings {
-  readonly typeCode: string;
-  readonly government: { readonly industry: string; readonly network: string };
-  readonly business: { readonly industry: string; readonly network: string };
-  readonly residential: { readonly industry: string; readonly network: string };
-}
 
 export interface CameraServiceDeps {
   readonly db: Db;
   readonly cameras: CameraRepository;
   readonly organisations: OrganisationRepository;
   readonly regions: RegionRepository;
-  readonly credentials: CredentialRepository;
+  readonly credentials: CameraCredentialService;
+  readonly nationalCodes: NationalCodeAssigner;
   readonly audit: AuditService;
-  readonly secretBox: SecretBox;
-  readonly redactor: SecretRedactor;
   readonly clock: Clock;
-  readonly nationalCode: NationalCodeSettings;
   readonly maxTierOverrideDays: number;
 }
 
@@ -63,7 +52,7 @@ function duplicate(conflict: Conflict): VigilError {
   });
 }
 
-/** The catalog of cameras: registration, edits, lifecycle, credentials. */
+/** The catalog of cameras: registration, edits, lifecycle. */
 export class CameraService {
   constructor(private readonly deps: CameraServiceDeps) {}
 
@@ -94,7 +83,7 @@ export class CameraService {
     const profiles = [resolveStreamProfile(id, 'main', input.profiles.main)];
     if (input.profiles.sub) profiles.push(resolveStreamProfile(id, 'sub', input.profiles.sub));
     this.checkDistinctProfiles(profiles);
-    if (input.credentials) this.deps.redactor.add(input.credentials.password);
+    if (input.credentials) this.deps.credentials.remember(input.credentials);
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -110,7 +99,7 @@ export class CameraService {
             trx,
           );
           if (conflict) throw duplicate(conflict);
-          const nationalCode = await this.assignNationalCode(region.id, organisation.owner_type, organisation.industry_code, trx);
+          const nationalCode = await this.deps.nationalCodes.assign(region.id, organisation.owner_type, organisation.industry_code, trx);
           const at = now.toISOString();
           await this.deps.cameras.insert(
             {
@@ -144,7 +133,7 @@ export class CameraService {
             trx,
           );
           for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
-          if (input.credentials) await this.storeCredentials(id, input.credentials, at, trx);
+          if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
           await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, {
             nationalCode,
             hasCredentials: Boolean(input.credentials),
@@ -202,7 +191,7 @@ export class CameraService {
     if (input.profiles) changed.push('profiles');
     if (input.credentials !== undefined) {
       changed.push('credentials');
-      if (input.credentials) this.deps.redactor.add(input.credentials.password);
+      if (input.credentials) this.deps.credentials.remember(input.credentials);
     }
 
     try {
@@ -235,8 +224,8 @@ export class CameraService {
         await this.deps.cameras.update(id, { ...patch, updated_at: at }, trx);
         for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
         if (removeSub) await this.deps.cameras.deleteProfile(id, 'sub', trx);
-        if (input.credentials) await this.storeCredentials(id, input.credentials, at, trx);
-        if (input.credentials === null) await this.deps.credentials.delete(id, trx);
+        if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
+        if (input.credentials === null) await this.deps.credentials.clear(id, actor, trx);
         await this.deps.audit.record(trx, actor, 'camera.updated', { type: 'camera', id }, { fields: changed });
       });
     } catch (err) {
@@ -271,63 +260,6 @@ export class CameraService {
       await this.deps.cameras.delete(id, trx);
       await this.deps.audit.record(trx, actor, 'camera.deleted', { type: 'camera', id }, { nationalCode: current.row.national_code });
     });
-  }
-
-  async setCredentials(id: string, credentials: CredentialsInput, actor: Actor): Promise<void> {
-    this.deps.redactor.add(credentials.password);
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await this.deps.cameras.findById(id, trx))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-      const at = this.deps.clock.now().toISOString();
-      await this.storeCredentials(id, credentials, at, trx);
-      await this.deps.cameras.update(id, { updated_at: at }, trx);
-      await this.deps.audit.record(trx, actor, 'camera.credentials.set', { type: 'camera', id });
-    });
-  }
-
-  async clearCredentials(id: string, actor: Actor): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await this.deps.cameras.findById(id, trx))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-      await this.deps.credentials.delete(id, trx);
-      await this.deps.audit.record(trx, actor, 'camera.credentials.cleared', { type: 'camera', id });
-    });
-  }
-
-  /**
-   * The plaintext credentials, for Vigil's own probes and relays only — never for an API
-   * response. The password is registered with the log redactor before it is handed out.
-   */
-  async credentialsFor(id: string): Promise<CredentialsInput | null> {
-    const sealed = await this.deps.credentials.find(id);
-    if (sealed === undefined) return null;
-    const value = JSON.parse(this.deps.secretBox.open(sealed, id)) as CredentialsInput;
-    this.deps.redactor.add(value.password);
-    return value;
-  }
-
-  private async storeCredentials(id: string, credentials: CredentialsInput, at: string, trx: Db): Promise<void> {
-    const sealed = this.deps.secretBox.seal(JSON.stringify({ username: credentials.username, password: credentials.password }), id);
-    await this.deps.credentials.upsert(id, sealed, at, trx);
-  }
-
-  /** The national code for a new camera: region's administrative code + owner's codes + next serial. */
-  private async assignNationalCode(regionId: string, ownerType: OwnerType, industryCode: string | null, trx: Db): Promise<string> {
-    const region = await this.deps.regions.findById(regionId, trx);
-    const ancestry = region ? await this.deps.regions.ancestry(region, trx) : [];
-    const adminCode = [...ancestry].reverse().find((r) => r.admin_code !== null)?.admin_code;
-    if (!adminCode) {
-      throw new VigilError('VALIDATION_FAILED', 'the region has no administrative code above it', { field: 'regionId' });
-    }
-    const owner = this.deps.nationalCode[ownerType];
-    const prefix = nationalCodePrefix({
-      adminCode,
-      industryCode: industryCode ?? owner.industry,
-      typeCode: this.deps.nationalCode.typeCode,
-      networkCode: owner.network,
-    });
-    if (!prefix.ok) throw new VigilError('VALIDATION_FAILED', prefix.reason, { field: 'regionId' });
-    const code = nextNationalCode(prefix.prefix, await this.deps.cameras.highestSerial(prefix.prefix, trx));
-    if (!code.ok) throw new VigilError('NATIONAL_CODE_EXHAUSTED', code.reason);
-    return code.code;
   }
 
   private checkOverride(override: TierOverride | null | undefined, now: Date): void {

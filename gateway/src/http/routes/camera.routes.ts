@@ -2,6 +2,7 @@ import { parseSort } from '../../domain/paging.js';
 import { CAMERA_SORT_KEYS } from '../../storage/repositories/camera.repository.js';
 import { ANONYMOUS } from '../../services/audit.service.js';
 import type { CameraService } from '../../services/camera.service.js';
+import type { CameraCredentialService } from '../../services/camera-credential.service.js';
 import { created, defineRoute, noContent, ok, type Route } from '../route.js';
 import {
   cameraCreateBody,
@@ -18,7 +19,7 @@ const notFound = { description: 'No such camera (CAMERA_NOT_FOUND)' };
 const invalid = { description: 'Invalid input (VALIDATION_FAILED, INVALID_STREAM_URL, INVALID_TIER_OVERRIDE, …)' };
 
 /** The camera catalog: /api/cameras. */
-export function cameraRoutes(cameras: CameraService, limits: { defaultPageSize: number; maxPageSize: number }): Route[] {
+export function cameraRoutes(cameras: CameraService, credentials: CameraCredentialService, limits: { defaultPageSize: number; maxPageSize: number }): Route[] {
   return [
     defineRoute({
       method: 'get',
@@ -96,7 +97,7 @@ export function cameraRoutes(cameras: CameraService, limits: { defaultPageSize: 
       body: credentialsInput,
       responses: { 204: { description: 'Stored' }, 400: invalid, 404: notFound },
       handle: async ({ params, body }) => {
-        await cameras.setCredentials(params.id, body, ANONYMOUS);
+        await credentials.set(params.id, body, ANONYMOUS);
         return noContent();
       },
     }),
@@ -108,7 +109,7 @@ export function cameraRoutes(cameras: CameraService, limits: { defaultPageSize: 
       params: idParams,
       responses: { 204: { description: 'Removed' }, 404: notFound },
       handle: async ({ params }) => {
-        await cameras.clearCredentials(params.id, ANONYMOUS);
+        await credentials.clear(params.id, ANONYMOUS);
         return noContent();
       },
     }),

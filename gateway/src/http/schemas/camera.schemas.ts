@@ -3,7 +3,7 @@ import { CAMERA_SOURCES, OWNER_TYPES, PROFILE_KINDS } from '../../domain/catalog
 import { LIFECYCLES } from '../../domain/camera-lifecycle.js';
 import { TIERS } from '../../domain/tier.js';
 import { CAMERA_SORT_KEYS } from '../../storage/repositories/camera.repository.js';
-import { text } from '../validation.js';
+import { pageFields, text, type PageLimits } from '../validation.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -96,7 +96,7 @@ export const cameraUpdateBody = z
 
 export const retireBody = z.strictObject({ reason: text(500).optional() });
 
-export function cameraListQuery(limits: { defaultPageSize: number; maxPageSize: number }) {
+export function cameraListQuery(limits: PageLimits) {
   return z.strictObject({
     organisationId: z.string().max(64).optional(),
     ownerType: z.enum(OWNER_TYPES).optional(),
@@ -108,8 +108,7 @@ export function cameraListQuery(limits: { defaultPageSize: number; maxPageSize: 
       .string()
       .regex(new RegExp(`^-?(${CAMERA_SORT_KEYS.join('|')})$`), `one of ${CAMERA_SORT_KEYS.join(', ')}, "-" for descending`)
       .default('name'),
-    limit: z.coerce.number().int().min(1).max(limits.maxPageSize).default(limits.defaultPageSize),
-    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    ...pageFields(limits),
   });
 }
 

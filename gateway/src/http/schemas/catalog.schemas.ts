@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OWNER_TYPES, REGION_KINDS } from '../../domain/catalog.js';
-import { text } from '../validation.js';
+import { pageFields, text, type PageLimits } from '../validation.js';
 
 const adminCode = z.string().regex(/^[0-9]{6,8}$/, 'must be 6 to 8 digits');
 
@@ -19,13 +19,12 @@ export const organisationUpdateBody = z
   .strictObject({ ...organisationFields, name: organisationFields.name.optional(), ownerType: organisationFields.ownerType.optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' });
 
-export function organisationListQuery(limits: { defaultPageSize: number; maxPageSize: number }) {
+export function organisationListQuery(limits: PageLimits) {
   return z.strictObject({
     ownerType: z.enum(OWNER_TYPES).optional(),
     regionId: z.string().max(64).optional(),
     q: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(limits.maxPageSize).default(limits.defaultPageSize),
-    offset: z.coerce.number().int().min(0).default(0),
+    ...pageFields(limits),
   });
 }
 
