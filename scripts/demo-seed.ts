@@ -1,9 +1,17 @@
 /**
- * Seeds the demo catalog through Vigil's own API: a region tree of Hangzhou, owners of all
- * three kinds and cameras of every tier. Does nothing when the catalog already has cameras, so
- * the demo can be restarted. Usage: node --import tsx scripts/demo-seed.ts http://127.0.0.1:8080
+ * Seeds the demo catalog through Vigil's own API: the Hangzhou region tree, owners of all three
+ * kinds, the simulated cameras of the running farm (ONVIF ones registered as ONVIF devices) and
+ * a few catalog entries whose cameras are switched off, as any real network has. Does nothing
+ * when the catalog already has cameras, so the demo can be restarted.
+ *
+ * Usage: node --import tsx scripts/demo-seed.ts http://127.0.0.1:8080 data/demo/farm.json
  */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { CameraDescriptor } from './sim/farm.types.js';
+
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
+const farmFile = process.argv[3];
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(base + path, {
@@ -16,7 +24,6 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   return JSON.parse(text) as T;
 }
 
-type Tier = 'key' | 'attention' | 'general';
 
 const DISTRICTS = [
   { name: 'Xihu', code: '330106', lat: 30.259, lng: 120.13, stations: ['Lingyin', 'Wenxin'] },
@@ -35,53 +42,76 @@ const ORGANISATIONS = [
 
 const PLACES = ['Main gate', 'Crossroads north', 'Metro exit B', 'Car park', 'Square east', 'Bus terminal'];
 
+/** Cameras in the catalog with nothing behind their address: they will show as offline. */
+const DARK_CAMERAS = 6;
+
 async function main(): Promise<void> {
   const existing = await api<{ total: number }>('GET', '/api/cameras?limit=1');
   if (existing.total > 0) {
     console.log(`demo catalog already present (${existing.total} cameras)`);
     return;
   }
+  const farm = farmFile ? (JSON.parse(readFileSync(farmFile, 'utf8')) as { cameras: CameraDescriptor[] }).cameras : [];
+
   const city = await api<{ id: string }>('POST', '/api/regions', { name: 'Hangzhou', kind: 'city', adminCode: '330100' });
-  const grids: Array<{ id: string; district: (typeof DISTRICTS)[number]; station: string; grid: number }> = [];
+  const grids: Array<{ id: string; district: (typeof DISTRICTS)[number]; station: string }> = [];
   for (const district of DISTRICTS) {
     const d = await api<{ id: string }>('POST', '/api/regions', { name: district.name, kind: 'district', parentId: city.id, adminCode: district.code });
     for (const station of district.stations) {
       const s = await api<{ id: string }>('POST', '/api/regions', { name: `${station} police station`, kind: 'station', parentId: d.id });
       for (const grid of [1, 2]) {
         const g = await api<{ id: string }>('POST', '/api/regions', { name: `${station} grid ${grid}`, kind: 'grid', parentId: s.id });
-        grids.push({ id: g.id, district, station, grid });
+        grids.push({ id: g.id, district, station });
       }
     }
   }
   const orgs: Array<{ id: string }> = [];
   for (const org of ORGANISATIONS) orgs.push(await api('POST', '/api/organisations', { ...org, regionId: city.id }));
 
+  const place = (n: number) => {
+    const grid = grids[n % grids.length]!;
+    return {
+      name: `${grid.station} · ${PLACES[n % PLACES.length]!}`,
+      organisationId: orgs[n % orgs.length]!.id,
+      regionId: grid.id,
+      // Roughly one key camera in six and one attention camera in three, as patrol grading asks.
+      tier: (n % 6 === 0 ? 'key' : n % 3 === 0 ? 'attention' : 'general'),
+      latitude: Number((grid.district.lat + (n % 7) * 0.002).toFixed(6)),
+      longitude: Number((grid.district.lng + (n % 5) * 0.002).toFixed(6)),
+      address: `${grid.district.name} district, ${PLACES[n % PLACES.length]!.toLowerCase()}`,
+    };
+  };
+
   let n = 0;
-  for (const [i, grid] of grids.entries()) {
-    for (const place of PLACES.slice(0, 3)) {
-      n += 1;
-      const tier: Tier = n % 6 === 0 ? 'key' : n % 3 === 0 ? 'attention' : 'general';
-      const cam = String(n).padStart(2, '0');
-      await api('POST', '/api/cameras', {
-        name: `${grid.station} · ${place}`,
-        organisationId: orgs[(i + n) % orgs.length]!.id,
-        regionId: grid.id,
-        tier,
-        lifecycle: n % 11 === 0 ? 'pending' : 'approved',
-        manufacturer: n % 2 === 0 ? 'Hikvision' : 'Dahua',
-        model: n % 2 === 0 ? 'DS-2CD2143G2' : 'IPC-HFW2431S',
-        latitude: Number((grid.district.lat + (n % 7) * 0.002).toFixed(6)),
-        longitude: Number((grid.district.lng + (n % 5) * 0.002).toFixed(6)),
-        address: `${grid.district.name} district, ${place.toLowerCase()}`,
-        profiles: {
-          main: { url: `rtsp://127.0.0.1:8554/demo/cam${cam}`, codec: 'h264', width: 1920, height: 1080, fps: 25 },
-          sub: { url: `rtsp://127.0.0.1:8554/demo/cam${cam}-sub`, codec: 'h264', width: 640, height: 360, fps: 15 },
-        },
-        credentials: { username: 'viewer', password: `demo-${cam}-secret` },
-      });
-    }
+  for (const camera of farm) {
+    await api('POST', '/api/cameras', {
+      ...place(n++),
+      description: `simulated camera ${camera.name}`,
+      source: camera.onvifUrl ? 'onvif' : 'rtsp',
+      manufacturer: 'Vigil Simulated Cameras',
+      model: `VS-IPC-${camera.codec.toUpperCase()}`,
+      serialNumber: camera.serialNumber,
+      macAddress: camera.macAddress,
+      ...(camera.onvifUrl && { onvifAddress: camera.onvifUrl, onvifEndpointRef: camera.endpointReference }),
+      profiles: {
+        main: { url: camera.rtspUrl, codec: camera.codec, width: 640, height: 360, fps: 15 },
+        sub: { url: camera.subRtspUrl, codec: camera.codec, width: 320, height: 180, fps: 10 },
+      },
+      credentials: { username: camera.username, password: camera.password },
+    });
   }
-  console.log(`demo catalog seeded: ${grids.length} grids, ${orgs.length} organisations, ${n} cameras`);
+  for (let i = 0; i < DARK_CAMERAS; i++) {
+    // 127.77.1.x: inside the farm's network, but no camera answers there.
+    await api('POST', '/api/cameras', {
+      ...place(n++),
+      description: 'switched off (no simulated camera at this address)',
+      manufacturer: 'Hikvision',
+      model: 'DS-2CD2143G2',
+      profiles: { main: { url: `rtsp://127.77.1.${i + 1}:8554/main` }, sub: { url: `rtsp://127.77.1.${i + 1}:8554/sub` } },
+      credentials: { username: 'admin', password: randomBytes(9).toString('base64url') },
+    });
+  }
+  console.log(`demo catalog seeded: ${grids.length} grids, ${orgs.length} organisations, ${farm.length} live and ${DARK_CAMERAS} dark cameras`);
 }
 
 main().catch((err: unknown) => {

@@ -5,9 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages and the command each one provides.
-DEBIAN_PACKAGES=(ffmpeg)
-PACKAGE_COMMANDS=(ffmpeg)
+# ffmpeg does the media work; GStreamer's RTSP server (driven by Debian's own python3, which
+# python3-gi serves) and the DejaVu font run the simulated cameras of the demo and the tests.
+DEBIAN_PACKAGES=(
+  ffmpeg
+  python3-gi gir1.2-gst-rtsp-server-1.0
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+  gstreamer1.0-libav gstreamer1.0-x
+  fonts-dejavu-core
+)
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then
@@ -15,25 +21,25 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-missing=()
-for i in "${!DEBIAN_PACKAGES[@]}"; do
-  pkg=${DEBIAN_PACKAGES[$i]}
-  if command -v dpkg-query >/dev/null 2>&1; then
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-  else
-    command -v "${PACKAGE_COMMANDS[$i]}" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "vigil: installing Debian packages: ${missing[*]}"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "vigil: missing Debian packages: ${missing[*]}" >&2
+      echo "       install them with: sudo apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
   fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "vigil: installing Debian packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "vigil: missing Debian packages: ${missing[*]}" >&2
-    echo "       install them with: sudo apt-get install ${missing[*]}" >&2
-    exit 1
-  fi
+elif ! command -v ffmpeg >/dev/null 2>&1; then
+  echo "vigil: not a Debian machine and ffmpeg is missing; install ffmpeg 5.1 and GStreamer's RTSP server." >&2
+  exit 1
 fi
 
 # npm ci only when node_modules does not match the lock file (it rebuilds better-sqlite3: slow).
