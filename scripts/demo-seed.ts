@@ -12,11 +12,25 @@ import type { CameraDescriptor } from './sim/farm.types.js';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8080';
 const farmFile = process.argv[3];
+let token = '';
+
+/** Signs in as the first admin (password from VIGIL_ADMIN_PASSWORD) and makes an API token. */
+async function signIn(): Promise<void> {
+  const password = process.env.VIGIL_ADMIN_PASSWORD;
+  if (!password) throw new Error('VIGIL_ADMIN_PASSWORD is not set');
+  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  if (!login.ok) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'demo seed' }) });
+  if (!res.ok) throw new Error(`token: ${res.status} ${await res.text()}`);
+  token = ((await res.json()) as { token: string }).token;
+}
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(base + path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await res.text();
@@ -46,6 +60,7 @@ const PLACES = ['Main gate', 'Crossroads north', 'Metro exit B', 'Car park', 'Sq
 const DARK_CAMERAS = 6;
 
 async function main(): Promise<void> {
+  await signIn();
   const existing = await api<{ total: number }>('GET', '/api/cameras?limit=1');
   if (existing.total > 0) {
     console.log(`demo catalog already present (${existing.total} cameras)`);

@@ -22,6 +22,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# No default credentials: the demo's admin password is made once per demo folder, kept beside
+# its database (mode 0600), and given to Vigil in the environment for its first start.
+admin_password_file="$VIGIL_DATA_DIR/admin-password"
+[ -s "$admin_password_file" ] || (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(12).toString('base64url'))" > "$admin_password_file")
+
 # The simulated cameras' password is made once per demo folder, so the catalog keeps matching
 # the cameras across restarts; it travels in the environment, never in an argument.
 password_file="$VIGIL_DATA_DIR/sim-password"
@@ -36,7 +41,7 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 
-node dist/main.js &
+VIGIL_ADMIN_PASSWORD=$(cat "$admin_password_file") node dist/main.js &
 pids+=($!)
 for _ in $(seq 1 100); do
   if node -e "fetch('$base/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then break; fi
@@ -44,8 +49,9 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-node --import tsx scripts/demo-seed.ts "$base" "$farm_json"
+VIGIL_ADMIN_PASSWORD=$(cat "$admin_password_file") node --import tsx scripts/demo-seed.ts "$base" "$farm_json"
 echo
 echo "Vigil demo is running: $base/   (API: $base/api/openapi.json — Ctrl-C to stop)"
+echo "Sign in as admin; the password is in $admin_password_file"
 echo "Simulated cameras: $farm_json (faults: POST {\"fault\": \"offline\"} to a camera's controlUrl)"
 wait "${pids[1]}"

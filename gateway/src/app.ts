@@ -1,28 +1,44 @@
 import express, { type Express } from 'express';
 import type { Logger } from './logging/logger.js';
 import type { Metrics } from './metrics/metrics.js';
+import { authenticate } from './http/authenticate.js';
 import { apiNotFound, errorHandler } from './http/error-handler.js';
 import { mountRoutes } from './http/mount.js';
 import { requestLog } from './http/request-log.js';
 import type { Route } from './http/route.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { cameraRoutes } from './http/routes/camera.routes.js';
 import { organisationRoutes } from './http/routes/organisation.routes.js';
 import { regionRoutes } from './http/routes/region.routes.js';
+import { sessionRoutes } from './http/routes/session.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
+import { tokenRoutes } from './http/routes/token.routes.js';
+import { userRoutes } from './http/routes/user.routes.js';
+import type { AuthService } from './services/auth.service.js';
 import type { CameraService } from './services/camera.service.js';
 import type { CameraCredentialService } from './services/camera-credential.service.js';
 import type { OrganisationService } from './services/organisation.service.js';
 import type { RegionService } from './services/region.service.js';
+import type { UserService } from './services/user.service.js';
+import type { ViewService } from './services/view.service.js';
+import type { AuditRepository } from './storage/repositories/audit.repository.js';
 
 export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly auth: AuthService;
+  readonly users: UserService;
   readonly cameras: CameraService;
   readonly credentials: CameraCredentialService;
   readonly organisations: OrganisationService;
   readonly regions: RegionService;
+  readonly views: ViewService;
+  readonly audit: AuditRepository;
   readonly system: Omit<SystemDeps, 'registry'>;
   readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly bodyLimitKb: number };
+  readonly sessionTtlMs: number;
+  /** Proxies whose X-Forwarded-For is believed; from anyone else the header is ignored. */
+  readonly trustedProxies: readonly string[];
   /** Folder of the web UI's static files; none in API-only tests. */
   readonly webRoot?: string;
 }
@@ -32,9 +48,13 @@ export function allRoutes(deps: AppDeps): Route[] {
   const routes: Route[] = [];
   routes.push(
     ...systemRoutes({ ...deps.system, registry: deps.metrics.registry }, () => routes),
+    ...sessionRoutes(deps.auth, deps.users, deps.sessionTtlMs),
+    ...tokenRoutes(deps.auth),
+    ...userRoutes(deps.users),
     ...organisationRoutes(deps.organisations, deps.limits),
     ...regionRoutes(deps.regions),
     ...cameraRoutes(deps.cameras, deps.credentials, deps.limits),
+    ...auditRoutes(deps.audit, deps.views, deps.limits),
   );
   return routes;
 }
@@ -44,13 +64,17 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // req.ip is the socket's address unless the connection comes from a configured proxy.
+  app.set('trust proxy', deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
   app.use(requestLog(deps.logger, deps.metrics));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
   app.use(express.json({ limit: `${deps.limits.bodyLimitKb}kb`, strict: true }));
+  app.use(authenticate(deps.auth));
   const router = express.Router();
   mountRoutes(router, allRoutes(deps));
   app.use(router);

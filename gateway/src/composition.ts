@@ -9,11 +9,16 @@ import { createMetrics } from './metrics/metrics.js';
 import { loadEncryptionKey } from './security/encryption-key.js';
 import { SecretBox } from './security/secret-box.js';
 import { AuditService } from './services/audit.service.js';
+import { AuthService } from './services/auth.service.js';
+import { ensureFirstAdmin } from './services/bootstrap.js';
 import { CameraService } from './services/camera.service.js';
 import { CameraCredentialService } from './services/camera-credential.service.js';
+import { LoginThrottle } from './services/login-throttle.service.js';
 import { NationalCodeAssigner } from './services/national-code.assigner.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { RegionService } from './services/region.service.js';
+import { UserService } from './services/user.service.js';
+import { ViewService } from './services/view.service.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { migrate, ping } from './storage/migrator.js';
 import { AuditRepository } from './storage/repositories/audit.repository.js';
@@ -21,6 +26,8 @@ import { CameraRepository } from './storage/repositories/camera.repository.js';
 import { CredentialRepository } from './storage/repositories/credential.repository.js';
 import { OrganisationRepository } from './storage/repositories/organisation.repository.js';
 import { RegionRepository } from './storage/repositories/region.repository.js';
+import { SessionRepository } from './storage/repositories/session.repository.js';
+import { UserRepository } from './storage/repositories/user.repository.js';
 import { openSqlite } from './storage/sqlite.database.js';
 
 export const VERSION = '0.1.0';
@@ -28,10 +35,14 @@ export const VERSION = '0.1.0';
 export interface Vigil {
   readonly app: Express;
   readonly services: {
+    readonly auth: AuthService;
+    readonly users: UserService;
     readonly cameras: CameraService;
     readonly credentials: CameraCredentialService;
     readonly organisations: OrganisationService;
     readonly regions: RegionService;
+    readonly views: ViewService;
+    readonly audit: AuditRepository;
   };
   close(): Promise<void>;
 }
@@ -44,6 +55,8 @@ export interface VigilOptions {
   /** Overrides the database file (":memory:" in service tests). */
   readonly databaseFile?: string;
   readonly webRoot?: string;
+  /** Where the first admin's one-time password is printed; stderr by default. */
+  readonly print?: (line: string) => void;
 }
 
 /** Wires config → database → migrations → repositories → services → app. No listening here. */
@@ -62,8 +75,11 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       organisations: new OrganisationRepository(db),
       regions: new RegionRepository(db),
       credentials: new CredentialRepository(db),
+      users: new UserRepository(db),
+      sessions: new SessionRepository(db),
+      audit: new AuditRepository(db),
     };
-    const audit = new AuditService(new AuditRepository(db), clock);
+    const audit = new AuditService(repos.audit, clock);
     const credentials = new CameraCredentialService({ db, cameras: repos.cameras, credentials: repos.credentials, audit, secretBox, redactor, clock });
     const cameras = new CameraService({
       db,
@@ -78,20 +94,48 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     });
     const organisations = new OrganisationService({ db, organisations: repos.organisations, regions: repos.regions, audit, clock });
     const regions = new RegionService({ db, regions: repos.regions, audit, clock });
+    const users = new UserService({ db, users: repos.users, sessions: repos.sessions, audit, clock });
+    const login = config.security.login;
+    const minutes = 60_000;
+    const throttle = new LoginThrottle(
+      {
+        perClient: { freeAttempts: login.attemptsPerClient, windowMs: login.windowMinutes * minutes, baseLockMs: login.lockSeconds * 1000, maxLockMs: login.maxLockMinutes * minutes },
+        perUser: { freeAttempts: login.attemptsPerUser, windowMs: login.windowMinutes * minutes, baseLockMs: login.lockSeconds * 1000, maxLockMs: login.maxLockMinutes * minutes },
+      },
+      clock,
+    );
+    const sessionTtlMs = config.security.sessionTtlHours * 3600_000;
+    const auth = new AuthService({ db, users: repos.users, sessions: repos.sessions, audit, throttle, clock, sessionTtlMs });
+    const views = new ViewService({ db, cameras, audit, clock, reasonRequiredFor: config.viewing.reasonRequiredFor });
+    await ensureFirstAdmin({
+      users: repos.users,
+      userService: users,
+      adminPassword: config.secrets.adminPassword,
+      logger,
+      redactor,
+      print: options.print ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+    await repos.sessions.deleteExpired(clock.now().toISOString());
     const metrics = createMetrics(() => repos.cameras.countsByGroup(clock.now()));
 
     const app = createApp({
       logger,
       metrics,
+      auth,
+      users,
       cameras,
       credentials,
       organisations,
       regions,
+      views,
+      audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb },
+      sessionTtlMs,
+      trustedProxies: config.server.trustedProxies,
       ...(options.webRoot && { webRoot: options.webRoot }),
     });
-    return { app, services: { cameras, credentials, organisations, regions }, close: () => database.close() };
+    return { app, services: { auth, users, cameras, credentials, organisations, regions, views, audit: repos.audit }, close: () => database.close() };
   } catch (err) {
     await database.close();
     throw err;

@@ -4,8 +4,18 @@ import type { Express } from 'express';
 /** Every response body the test saw, so it can check that no secret ever left the API. */
 export const seenBodies: string[] = [];
 
-export async function call(app: Express, method: 'get' | 'post' | 'patch' | 'put' | 'delete', url: string, body?: unknown) {
+const defaultTokens = new WeakMap<Express, string>();
+
+/** The token `call` sends for an app unless given another (the test admin's). */
+export function setDefaultToken(app: Express, token: string): void {
+  defaultTokens.set(app, token);
+}
+
+/** One API call; `token` null sends none. */
+export async function call(app: Express, method: 'get' | 'post' | 'patch' | 'put' | 'delete', url: string, body?: unknown, token?: string | null) {
   let req = request(app)[method](url);
+  const bearer = token === undefined ? defaultTokens.get(app) : token;
+  if (bearer) req = req.set('authorization', `Bearer ${bearer}`);
   if (body !== undefined) req = req.set('content-type', 'application/json').send(JSON.stringify(body));
   const res = await req;
   seenBodies.push(res.text ?? '');

@@ -7,9 +7,14 @@ import { createVigil, type Vigil } from '../../gateway/src/composition.js';
 import type { Clock } from '../../gateway/src/domain/clock.js';
 import { createLogger, type Logger } from '../../gateway/src/logging/logger.js';
 import { SecretRedactor } from '../../gateway/src/logging/secret-redactor.js';
+import { setDefaultToken } from './catalog-fixture.js';
+
+export const ADMIN_PASSWORD = 'test-root-password-0001';
 
 export interface TestVigil extends Vigil {
   readonly dataDir: string;
+  /** An API token of the first admin (who has no one-time password to change). */
+  readonly adminToken: string;
   /** Every log line written so far. */
   readonly logs: string[];
   readonly logger: Logger;
@@ -20,7 +25,7 @@ export interface TestVigil extends Vigil {
 /** A Vigil on a real SQLite file in a fresh temporary folder, logging into memory. */
 export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestVigil> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
-  const config = loadConfig({ env: { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'debug', ...options.env }, cwd: process.cwd() });
+  const config = loadConfig({ env: { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'debug', VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, cwd: process.cwd() });
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -30,9 +35,13 @@ export async function startTestVigil(options: { clock?: Clock; env?: Record<stri
   });
   const redactor = new SecretRedactor();
   const logger = createLogger({ level: 'debug', redactor, destination });
-  const vigil = await createVigil({ config, logger, redactor, ...(options.clock && { clock: options.clock }) });
+  const vigil = await createVigil({ config, logger, redactor, ...(options.clock && { clock: options.clock }), print: () => undefined });
+  const login = await vigil.services.auth.login('admin', ADMIN_PASSWORD, '127.0.0.1');
+  const { token: adminToken } = await vigil.services.auth.createToken(login.principal, 'tests');
+  setDefaultToken(vigil.app, adminToken);
   return {
     ...vigil,
+    adminToken,
     dataDir,
     logs,
     logger,

@@ -86,13 +86,14 @@ describe('POST /api/cameras', () => {
 
   it('refuses malformed JSON, non-JSON bodies and oversized bodies with stable codes', async () => {
     const request = (await import('supertest')).default;
-    const malformed = await request(vigil.app).post('/api/cameras').set('content-type', 'application/json').send('{"name":');
+    const auth = `Bearer ${vigil.adminToken}`;
+    const malformed = await request(vigil.app).post('/api/cameras').set('authorization', auth).set('content-type', 'application/json').send('{"name":');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
-    const form = await request(vigil.app).post('/api/cameras').type('form').send('name=x');
+    const form = await request(vigil.app).post('/api/cameras').set('authorization', auth).type('form').send('name=x');
     expect(form.status).toBe(415);
     expect(form.body).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
-    const huge = await request(vigil.app).post('/api/cameras').set('content-type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }));
+    const huge = await request(vigil.app).post('/api/cameras').set('authorization', auth).set('content-type', 'application/json').send(JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.body).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });

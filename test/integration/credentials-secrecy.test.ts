@@ -57,10 +57,25 @@ describe('camera credentials', () => {
     await call(vigil.app, 'put', `/api/cameras/${id}/credentials`, { username: 'admin', password: CANARIES[0], extra: CANARIES[0] });
     await call(vigil.app, 'put', `/api/cameras/nope/credentials`, { username: 'admin', password: CANARIES[0] });
     await call(vigil.app, 'get', '/api/openapi.json');
-    const metrics = await request(vigil.app).get('/metrics');
+    const metrics = await request(vigil.app).get('/metrics').set('authorization', `Bearer ${vigil.adminToken}`);
     seenBodies.push(metrics.text);
     await call(vigil.app, 'post', `/api/cameras/${id}/retire`, {});
     await call(vigil.app, 'get', `/api/cameras/${id}`);
+  });
+
+  it('stay out of every GET route of the API, walked from the OpenAPI document', async () => {
+    const doc = (await call(vigil.app, 'get', '/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const camera = ids[0]!;
+    const fill: Record<string, string> = { cameras: camera, organisations: catalog.governmentOrgId, regions: catalog.gridId, users: 'none', tokens: 'none', views: 'none' };
+    let walked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!('get' in ops)) continue;
+      const kind = /^\/api\/(\w+)\//.exec(path)?.[1] ?? '';
+      await call(vigil.app, 'get', path.replace('{id}', fill[kind] ?? 'none'));
+      walked += 1;
+    }
+    expect(walked).toBeGreaterThan(12);
+    await call(vigil.app, 'get', '/api/audit?limit=500');
   });
 
   it('never appear in an API response or the metrics', () => {

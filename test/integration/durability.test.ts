@@ -12,7 +12,7 @@ const children: ChildProcess[] = [];
 function startGateway(): Promise<{ child: ChildProcess; base: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_LOG_LEVEL: 'info' },
+    env: { ...process.env, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -40,8 +40,22 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   });
 }
 
+const ADMIN_PASSWORD = 'durable-root-password-1';
+let token = '';
+
+/** Signs in as the first admin (cookie + CSRF) and makes an API token, as a script would. */
+async function signIn(base: string): Promise<void> {
+  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'durability' }) });
+  expect(res.status).toBe(201);
+  token = ((await res.json()) as { token: string }).token;
+}
+
 async function post(base: string, url: string, body: unknown): Promise<{ id: string; nationalCode?: string }> {
-  const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(base + url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string };
 }
@@ -54,6 +68,7 @@ afterAll(() => {
 describe('durability', () => {
   it('keeps a camera the API acknowledged after kill -9 and restart', async () => {
     const first = await startGateway();
+    await signIn(first.base);
     const city = await post(first.base, '/api/regions', { name: 'Durable City', kind: 'city', adminCode: '110100' });
     const org = await post(first.base, '/api/organisations', { name: 'Durable Org', ownerType: 'government' });
     const cameras = [];
@@ -66,11 +81,11 @@ describe('durability', () => {
 
     const second = await startGateway();
     for (const camera of cameras) {
-      const res = await fetch(`${second.base}/api/cameras/${camera.id}`);
+      const res = await fetch(`${second.base}/api/cameras/${camera.id}`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id: camera.id, nationalCode: camera.nationalCode, hasCredentials: true });
     }
-    const list = (await (await fetch(`${second.base}/api/cameras?limit=100`)).json()) as { total: number };
+    const list = (await (await fetch(`${second.base}/api/cameras?limit=100`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number };
     expect(list.total).toBe(20);
 
     // And it stops cleanly on SIGTERM.

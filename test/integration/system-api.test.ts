@@ -66,7 +66,7 @@ describe('GET /metrics', () => {
     await call(vigil.app, 'post', '/api/cameras', cameraBody(catalog, { tier: 'key' }));
     await call(vigil.app, 'post', '/api/cameras', cameraBody(catalog, { tier: 'key' }));
     await call(vigil.app, 'post', '/api/cameras', cameraBody(catalog, { organisationId: catalog.businessOrgId, lifecycle: 'pending' }));
-    const res = await request(vigil.app).get('/metrics');
+    const res = await request(vigil.app).get('/metrics').set('authorization', `Bearer ${vigil.adminToken}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('vigil_process_cpu_seconds_total');
@@ -78,7 +78,7 @@ describe('GET /metrics', () => {
 
 describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3 document that lists every route the app serves', async () => {
-    const res = await request(vigil.app).get('/api/openapi.json');
+    const res = await request(vigil.app).get('/api/openapi.json').set('authorization', `Bearer ${vigil.adminToken}`);
     expect(res.status).toBe(200);
     const doc = res.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\./);
@@ -98,7 +98,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('describes request bodies and path parameters', async () => {
-    const doc = (await request(vigil.app).get('/api/openapi.json')).body as {
+    const doc = (await request(vigil.app).get('/api/openapi.json').set('authorization', `Bearer ${vigil.adminToken}`)).body as {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> }; parameters: Array<{ name: string; in: string }> }>>;
     };
     const create = doc.paths['/api/cameras']!.post!;

@@ -1,7 +1,7 @@
 // The catalog screen: reads the public catalog API and renders it. No framework until the
 // command-centre app (walls, dashboard) needs one.
 const PAGE_SIZE = 50;
-const state = { offset: 0, total: 0 };
+const state = { offset: 0, total: 0, csrf: null };
 const organisations = new Map();
 const regions = new Map();
 
@@ -18,12 +18,23 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-async function getJson(path) {
-  const res = await fetch(path, { headers: { accept: 'application/json' } });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${body.error?.code ?? res.status}: ${body.error?.message ?? ''}`);
-  return body;
+/** Calls the API with the session cookie; state-changing calls carry the CSRF token. */
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = res.status === 204 ? null : await res.json();
+  if (!res.ok) {
+    const err = new Error(`${data?.error?.message ?? res.status}`);
+    err.code = data?.error?.code;
+    err.status = res.status;
+    throw err;
+  }
+  return data;
 }
+
+const getJson = (path) => api('GET', path);
 
 function showError(err) {
   const box = $('#error');
@@ -113,6 +124,55 @@ $('#next').addEventListener('click', () => {
   loadCameras().catch(showError);
 });
 
-Promise.all([loadReferenceData(), loadSummary(), loadHealth()])
-  .then(loadCameras)
-  .catch(showError);
+function showSignIn(mustChangePassword) {
+  $('#catalog').hidden = true;
+  $('#signin').hidden = false;
+  $('#login-form').hidden = mustChangePassword;
+  $('#password-form').hidden = !mustChangePassword;
+}
+
+function showCatalog(session) {
+  $('#signin').hidden = true;
+  $('#catalog').hidden = false;
+  $('#who').hidden = false;
+  $('#who').textContent = `${session.user.username} · ${session.user.role}`;
+  $('#logout').hidden = false;
+  Promise.all([loadReferenceData(), loadSummary(), loadHealth()])
+    .then(loadCameras)
+    .catch(showError);
+}
+
+function enter(session) {
+  state.csrf = session.csrfToken;
+  if (session.user.mustChangePassword) showSignIn(true);
+  else showCatalog(session);
+}
+
+$('#login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  api('POST', '/api/session', { username: form.get('username'), password: form.get('password') })
+    .then(enter)
+    .catch((err) => {
+      $('#login-error').textContent = err.code === 'LOGIN_THROTTLED' ? 'Too many attempts; wait a while and try again.' : 'Wrong username or password.';
+    });
+});
+
+$('#password-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  api('PUT', '/api/session/password', { currentPassword: form.get('currentPassword'), newPassword: form.get('newPassword') })
+    .then(() => api('GET', '/api/session'))
+    .then(enter)
+    .catch((err) => {
+      $('#password-error').textContent = err.message;
+    });
+});
+
+$('#logout').addEventListener('click', () => {
+  api('DELETE', '/api/session').finally(() => window.location.reload());
+});
+
+api('GET', '/api/session')
+  .then(enter)
+  .catch(() => showSignIn(false));

@@ -117,8 +117,8 @@ export function loadConfig(options: LoadOptions): Config {
   const config: Config = {
     ...settings,
     storage: { ...settings.storage, dataDir, databaseFile: path.join(dataDir, 'vigil.sqlite') },
-    security: { keyFile },
-    secrets: { encryptionKey: env.VIGIL_SECRET_KEY ?? null },
+    security: { ...settings.security, keyFile },
+    secrets: { encryptionKey: env.VIGIL_SECRET_KEY ?? null, adminPassword: env.VIGIL_ADMIN_PASSWORD || null },
     source: file ?? 'defaults',
   };
   return deepFreeze(config);

@@ -21,6 +21,8 @@ export const configFileSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(8080),
       /** Largest accepted request body, in KiB. */
       bodyLimitKb: z.number().int().min(1).max(65536).default(1024),
+      /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs). From anyone else it is ignored. */
+      trustedProxies: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
   storage: z
@@ -39,6 +41,26 @@ export const configFileSchema = z.strictObject({
     .strictObject({
       /** Credential encryption key file (32 random bytes, base64), created with mode 0600 when missing. Default: <dataDir>/secret.key. VIGIL_SECRET_KEY overrides it. */
       keyFile: z.string().min(1).nullable().default(null),
+      /** How long a login session lasts. */
+      sessionTtlHours: z.number().min(0.1).max(24 * 30).default(12),
+      login: z
+        .strictObject({
+          /** Failed logins allowed from one address within the window before it is locked out. */
+          attemptsPerClient: z.number().int().min(1).max(1000).default(5),
+          /** Failed logins allowed for one username (from anywhere) within the window. */
+          attemptsPerUser: z.number().int().min(1).max(1000).default(20),
+          windowMinutes: z.number().min(1).max(24 * 60).default(15),
+          /** First lock-out; it doubles with each further lock-out up to maxLockMinutes. */
+          lockSeconds: z.number().min(1).max(3600).default(30),
+          maxLockMinutes: z.number().min(1).max(24 * 60).default(15),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  viewing: z
+    .strictObject({
+      /** Owner types whose cameras may only be watched with a stated reason. */
+      reasonRequiredFor: z.array(z.enum(['government', 'business', 'residential'])).default(['business', 'residential']),
     })
     .prefault({}),
   logging: z
@@ -75,10 +97,12 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 /** The effective configuration: the file's settings, environment overrides, resolved paths and secrets. */
 export interface Config extends ConfigFile {
   readonly storage: ConfigFile['storage'] & { readonly databaseFile: string };
-  readonly security: { readonly keyFile: string };
+  readonly security: ConfigFile['security'] & { readonly keyFile: string };
   readonly secrets: {
     /** From VIGIL_SECRET_KEY; never from the file, never logged. */
     readonly encryptionKey: string | null;
+    /** From VIGIL_ADMIN_PASSWORD: the first admin's password on first start. */
+    readonly adminPassword: string | null;
   };
   /** Where the settings came from, for the start-up log line. */
   readonly source: string;

@@ -57,6 +57,8 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     (paths[openApiPath(route.path)] ??= {})[route.method] = {
       summary: route.summary,
       tags: [route.tag],
+      'x-vigil-access': route.access,
+      security: route.access === 'public' ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
       operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
@@ -67,6 +69,12 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
     openapi: '3.1.0',
     info,
     paths,
-    components: { schemas: { Error: errorSchema } },
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        bearerToken: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/tokens' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'vigil_session', description: 'From POST /api/session; state-changing requests also need the X-CSRF-Token header' },
+      },
+    },
   };
 }

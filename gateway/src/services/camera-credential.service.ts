@@ -43,7 +43,7 @@ export class CameraCredentialService {
   async set(cameraId: string, credentials: CredentialsInput, actor: Actor): Promise<void> {
     this.remember(credentials);
     await this.deps.db.transaction().execute(async (trx) => {
-      await this.requireCamera(cameraId, trx);
+      await this.requireCamera(cameraId, actor, trx);
       const at = this.deps.clock.now().toISOString();
       await this.store(cameraId, credentials, at, trx);
       await this.deps.cameras.update(cameraId, { updated_at: at }, trx);
@@ -53,7 +53,7 @@ export class CameraCredentialService {
 
   async clear(cameraId: string, actor: Actor, trx?: Db): Promise<void> {
     const work = async (db: Db) => {
-      await this.requireCamera(cameraId, db);
+      await this.requireCamera(cameraId, actor, db);
       await this.deps.credentials.delete(cameraId, db);
       await this.deps.audit.record(db, actor, 'camera.credentials.cleared', { type: 'camera', id: cameraId });
     };
@@ -73,7 +73,7 @@ export class CameraCredentialService {
     return value;
   }
 
-  private async requireCamera(cameraId: string, db: Db): Promise<void> {
-    if (!(await this.deps.cameras.findById(cameraId, db))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${cameraId} does not exist`);
+  private async requireCamera(cameraId: string, actor: Actor, db: Db): Promise<void> {
+    if (!(await this.deps.cameras.findById(cameraId, actor.scope, db))) throw new VigilError('CAMERA_NOT_FOUND', `camera ${cameraId} does not exist`);
   }
 }

@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { normaliseMac, normaliseSerial, PROFILE_KINDS, type OwnerType } from '../domain/catalog.js';
-import { canDelete, transition, type Lifecycle } from '../domain/camera-lifecycle.js';
+import { canDelete, transition, type Lifecycle, type LifecycleAction } from '../domain/camera-lifecycle.js';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import type { Page, PageRequest, Sort } from '../domain/paging.js';
+import { initialLifecycle } from '../domain/roles.js';
+import { inScope } from '../domain/scope.js';
 import { checkTierOverride, type Tier, type TierOverride } from '../domain/tier.js';
 import { uniqueViolation } from '../storage/db-errors.js';
-import type { CameraRepository, CameraSortKey, Conflict } from '../storage/repositories/camera.repository.js';
+import type { CameraRecord, CameraRepository, CameraSortKey, Conflict } from '../storage/repositories/camera.repository.js';
 import type { OrganisationRepository } from '../storage/repositories/organisation.repository.js';
 import type { RegionRepository } from '../storage/repositories/region.repository.js';
 import type { CameraUpdate, Database, StreamProfileRow } from '../storage/schema.js';
-import type { Actor, AuditService } from './audit.service.js';
+import type { Actor } from './actor.js';
+import type { AuditService } from './audit.service.js';
 import type { CameraCreateInput, CameraUpdateInput } from './camera.input.js';
 import type { CameraCredentialService } from './camera-credential.service.js';
-import type { NationalCodeAssigner } from './national-code.assigner.js';
 import { cameraView, type CameraView } from './camera.view.js';
+import type { NationalCodeAssigner } from './national-code.assigner.js';
 import { resolveStreamProfile } from './stream-profile.resolver.js';
 
 type Db = Kysely<Database>;
@@ -46,23 +49,30 @@ const CODE_RETRIES = 5;
 
 function duplicate(conflict: Conflict): VigilError {
   const what = conflict.field === 'stream' ? 'stream address' : conflict.field;
-  return new VigilError('DUPLICATE_CAMERA', `a camera with the same ${what} exists`, {
-    field: conflict.field,
-    existingCameraId: conflict.cameraId,
-  });
+  return new VigilError('DUPLICATE_CAMERA', `a camera with the same ${what} exists`, { field: conflict.field, existingCameraId: conflict.cameraId });
 }
 
-/** The catalog of cameras: registration, edits, lifecycle. */
+const notFound = (id: string) => new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
+
+/**
+ * The catalog of cameras: registration, edits, review and lifecycle. Every call is made for an
+ * actor, and a camera outside the actor's scope is treated exactly like one that does not exist.
+ */
 export class CameraService {
   constructor(private readonly deps: CameraServiceDeps) {}
 
-  async get(id: string): Promise<CameraView> {
-    const record = await this.deps.cameras.findById(id);
-    if (!record) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-    return cameraView(record, this.deps.clock.now());
+  async get(id: string, actor: Actor): Promise<CameraView> {
+    return cameraView(await this.require(id, actor, this.deps.db), this.deps.clock.now());
   }
 
-  async list(query: CameraListQuery, sort: Sort<CameraSortKey>, page: PageRequest): Promise<Page<CameraView>> {
+  /** The camera record for other services (views, relays), scope-checked. */
+  async require(id: string, actor: Actor, db: Db): Promise<CameraRecord> {
+    const record = await this.deps.cameras.findById(id, actor.scope, db);
+    if (!record) throw notFound(id);
+    return record;
+  }
+
+  async list(query: CameraListQuery, sort: Sort<CameraSortKey>, page: PageRequest, actor: Actor): Promise<Page<CameraView>> {
     let regionPath: string | undefined;
     if (query.regionId) {
       const region = await this.deps.regions.findById(query.regionId);
@@ -70,7 +80,7 @@ export class CameraService {
       regionPath = region.path;
     }
     const now = this.deps.clock.now();
-    const result = await this.deps.cameras.list({ ...query, regionPath }, sort, page, now);
+    const result = await this.deps.cameras.list({ ...query, regionPath }, actor.scope, sort, page, now);
     return { ...result, items: result.items.map((r) => cameraView(r, now)) };
   }
 
@@ -84,13 +94,17 @@ export class CameraService {
     if (input.profiles.sub) profiles.push(resolveStreamProfile(id, 'sub', input.profiles.sub));
     this.checkDistinctProfiles(profiles);
     if (input.credentials) this.deps.credentials.remember(input.credentials);
+    const lifecycle = input.lifecycle ?? (actor.role === 'system' ? 'approved' : initialLifecycle(actor.role));
 
     for (let attempt = 1; ; attempt++) {
       try {
         await this.deps.db.transaction().execute(async (trx) => {
           const organisation = await this.deps.organisations.findById(input.organisationId, trx);
-          if (!organisation) throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
           const region = await this.deps.regions.findById(input.regionId, trx);
+          // An organisation the actor cannot see does not exist for them.
+          if (!organisation || !inScope(actor.scope, organisation.id, null)) {
+            throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
+          }
           if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
           const serialKey = input.serialNumber ? normaliseSerial(input.serialNumber) : null;
           const conflict = await this.deps.cameras.findConflict(
@@ -123,7 +137,7 @@ export class CameraService {
               tier: input.tier ?? 'general',
               tier_override: input.tierOverride?.tier ?? null,
               tier_override_expires_at: input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null,
-              lifecycle: input.lifecycle ?? 'approved',
+              lifecycle,
               lifecycle_reason: null,
               lifecycle_changed_at: at,
               source: input.source ?? 'rtsp',
@@ -134,12 +148,9 @@ export class CameraService {
           );
           for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
           if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
-          await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, {
-            nationalCode,
-            hasCredentials: Boolean(input.credentials),
-          });
+          await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, { nationalCode, lifecycle, hasCredentials: Boolean(input.credentials) });
         });
-        return await this.get(id);
+        return await this.get(id, actor);
       } catch (err) {
         const violation = uniqueViolation(err);
         if (violation?.column === 'national_code' && attempt < CODE_RETRIES) continue;
@@ -153,6 +164,89 @@ export class CameraService {
     const now = this.deps.clock.now();
     const at = now.toISOString();
     this.checkOverride(input.tierOverride, now);
+    const { patch, changed } = this.patchOf(input);
+    const profiles: StreamProfileRow[] = [];
+    const removeSub = input.profiles?.sub === null;
+    for (const kind of PROFILE_KINDS) {
+      const given = input.profiles?.[kind];
+      if (given) profiles.push(resolveStreamProfile(id, kind, given));
+    }
+    if (input.profiles) changed.push('profiles');
+    if (input.credentials !== undefined) {
+      changed.push('credentials');
+      if (input.credentials) this.deps.credentials.remember(input.credentials);
+    }
+
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        const current = await this.require(id, actor, trx);
+        // An integrator's change to an approved camera would skip review: staff change those.
+        if (actor.role === 'integrator' && current.row.lifecycle !== 'pending' && current.row.lifecycle !== 'rejected') {
+          throw new VigilError('INVALID_LIFECYCLE_TRANSITION', `an integrator cannot change a camera that is ${current.row.lifecycle}`, { lifecycle: current.row.lifecycle });
+        }
+        if (input.organisationId) {
+          const organisation = await this.deps.organisations.findById(input.organisationId, trx);
+          if (!organisation || !inScope(actor.scope, organisation.id, null)) {
+            throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
+          }
+        }
+        if (input.regionId && !(await this.deps.regions.findById(input.regionId, trx))) {
+          throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
+        }
+        this.checkLocation(patch.latitude === undefined ? current.row.latitude : patch.latitude, patch.longitude === undefined ? current.row.longitude : patch.longitude);
+        const after = new Map(current.profiles.map((p) => [p.kind, p]));
+        for (const p of profiles) after.set(p.kind, p);
+        if (removeSub) after.delete('sub');
+        this.checkDistinctProfiles([...after.values()]);
+        const conflict = await this.deps.cameras.findConflict(
+          { addressKeys: profiles.map((p) => p.address_key), serialKey: patch.serial_key ?? null, macAddress: patch.mac_address ?? null, onvifEndpointRef: patch.onvif_endpoint_ref ?? null },
+          id,
+          trx,
+        );
+        if (conflict) throw duplicate(conflict);
+        // A rejected camera that its integrator fixed goes back into the review queue.
+        const resubmit = actor.role === 'integrator' && current.row.lifecycle === 'rejected';
+        await this.deps.cameras.update(id, { ...patch, ...(resubmit && { lifecycle: 'pending', lifecycle_reason: null, lifecycle_changed_at: at }), updated_at: at }, trx);
+        for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
+        if (removeSub) await this.deps.cameras.deleteProfile(id, 'sub', trx);
+        if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
+        if (input.credentials === null) await this.deps.credentials.clear(id, actor, trx);
+        await this.deps.audit.record(trx, actor, 'camera.updated', { type: 'camera', id }, { fields: changed, ...(resubmit && { resubmitted: true }) });
+      });
+    } catch (err) {
+      if (uniqueViolation(err)) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists');
+      throw err;
+    }
+    return this.get(id, actor);
+  }
+
+  /** approve / reject (reviewers), retire (admins): a lifecycle step with its reason, audited. */
+  async changeLifecycle(id: string, action: LifecycleAction, reason: string | null, actor: Actor): Promise<CameraView> {
+    if (action === 'reject' && !reason) throw new VigilError('REASON_REQUIRED', 'a rejection needs a reason', { field: 'reason' });
+    await this.deps.db.transaction().execute(async (trx) => {
+      const current = await this.require(id, actor, trx);
+      const next = transition(current.row.lifecycle, action);
+      if (!next.ok) throw new VigilError('INVALID_LIFECYCLE_TRANSITION', next.reason, { lifecycle: current.row.lifecycle });
+      const at = this.deps.clock.now().toISOString();
+      await this.deps.cameras.update(id, { lifecycle: next.to, lifecycle_reason: reason, lifecycle_changed_at: at, updated_at: at }, trx);
+      const verb = { approve: 'approved', reject: 'rejected', retire: 'retired', resubmit: 'resubmitted' }[action];
+      await this.deps.audit.record(trx, actor, `camera.${verb}`, { type: 'camera', id }, { from: current.row.lifecycle, reason });
+    });
+    return this.get(id, actor);
+  }
+
+  async delete(id: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const current = await this.require(id, actor, trx);
+      if (!canDelete(current.row.lifecycle)) {
+        throw new VigilError('CAMERA_NOT_DELETABLE', 'an approved camera has history: retire it before deleting it', { lifecycle: current.row.lifecycle });
+      }
+      await this.deps.cameras.delete(id, trx);
+      await this.deps.audit.record(trx, actor, 'camera.deleted', { type: 'camera', id }, { nationalCode: current.row.national_code });
+    });
+  }
+
+  private patchOf(input: CameraUpdateInput): { patch: CameraUpdate; changed: string[] } {
     const patch: CameraUpdate = {};
     const changed: string[] = [];
     const set = <K extends keyof CameraUpdate>(field: string, column: K, value: CameraUpdate[K] | undefined) => {
@@ -182,84 +276,7 @@ export class CameraService {
       set('tierOverride', 'tier_override', input.tierOverride?.tier ?? null);
       patch.tier_override_expires_at = input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null;
     }
-    const profiles: StreamProfileRow[] = [];
-    const removeSub = input.profiles?.sub === null;
-    for (const kind of PROFILE_KINDS) {
-      const given = input.profiles?.[kind];
-      if (given) profiles.push(resolveStreamProfile(id, kind, given));
-    }
-    if (input.profiles) changed.push('profiles');
-    if (input.credentials !== undefined) {
-      changed.push('credentials');
-      if (input.credentials) this.deps.credentials.remember(input.credentials);
-    }
-
-    try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        const current = await this.deps.cameras.findById(id, trx);
-        if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-        if (input.organisationId && !(await this.deps.organisations.findById(input.organisationId, trx))) {
-          throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
-        }
-        if (input.regionId && !(await this.deps.regions.findById(input.regionId, trx))) {
-          throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
-        }
-        this.checkLocation(patch.latitude === undefined ? current.row.latitude : patch.latitude, patch.longitude === undefined ? current.row.longitude : patch.longitude);
-        // The profiles after this update, to check that main and sub still differ.
-        const after = new Map(current.profiles.map((p) => [p.kind, p]));
-        for (const p of profiles) after.set(p.kind, p);
-        if (removeSub) after.delete('sub');
-        this.checkDistinctProfiles([...after.values()]);
-        const conflict = await this.deps.cameras.findConflict(
-          {
-            addressKeys: profiles.map((p) => p.address_key),
-            serialKey: patch.serial_key ?? null,
-            macAddress: patch.mac_address ?? null,
-            onvifEndpointRef: patch.onvif_endpoint_ref ?? null,
-          },
-          id,
-          trx,
-        );
-        if (conflict) throw duplicate(conflict);
-        await this.deps.cameras.update(id, { ...patch, updated_at: at }, trx);
-        for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
-        if (removeSub) await this.deps.cameras.deleteProfile(id, 'sub', trx);
-        if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
-        if (input.credentials === null) await this.deps.credentials.clear(id, actor, trx);
-        await this.deps.audit.record(trx, actor, 'camera.updated', { type: 'camera', id }, { fields: changed });
-      });
-    } catch (err) {
-      if (uniqueViolation(err)) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists');
-      throw err;
-    }
-    return this.get(id);
-  }
-
-  async retire(id: string, reason: string | null, actor: Actor): Promise<CameraView> {
-    await this.deps.db.transaction().execute(async (trx) => {
-      const current = await this.deps.cameras.findById(id, trx);
-      if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-      const next = transition(current.row.lifecycle, 'retire');
-      if (!next.ok) throw new VigilError('INVALID_LIFECYCLE_TRANSITION', next.reason, { lifecycle: current.row.lifecycle });
-      const at = this.deps.clock.now().toISOString();
-      await this.deps.cameras.update(id, { lifecycle: next.to, lifecycle_reason: reason, lifecycle_changed_at: at, updated_at: at }, trx);
-      await this.deps.audit.record(trx, actor, 'camera.retired', { type: 'camera', id }, { from: current.row.lifecycle, reason });
-    });
-    return this.get(id);
-  }
-
-  async delete(id: string, actor: Actor): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
-      const current = await this.deps.cameras.findById(id, trx);
-      if (!current) throw new VigilError('CAMERA_NOT_FOUND', `camera ${id} does not exist`);
-      if (!canDelete(current.row.lifecycle)) {
-        throw new VigilError('CAMERA_NOT_DELETABLE', 'an approved camera has history: retire it before deleting it', {
-          lifecycle: current.row.lifecycle,
-        });
-      }
-      await this.deps.cameras.delete(id, trx);
-      await this.deps.audit.record(trx, actor, 'camera.deleted', { type: 'camera', id }, { nationalCode: current.row.national_code });
-    });
+    return { patch, changed };
   }
 
   private checkOverride(override: TierOverride | null | undefined, now: Date): void {
@@ -288,3 +305,4 @@ export class CameraService {
     }
   }
 }
+

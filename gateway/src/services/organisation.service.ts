@@ -62,14 +62,14 @@ export class OrganisationService {
     },
   ) {}
 
-  async get(id: string): Promise<OrganisationView> {
-    const row = await this.deps.organisations.findById(id);
+  async get(id: string, actor: Actor): Promise<OrganisationView> {
+    const row = await this.deps.organisations.findById(id, this.deps.db, actor.scope);
     if (!row) throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${id} does not exist`);
     return view(row);
   }
 
-  async list(filter: OrganisationFilter, page: PageRequest): Promise<Page<OrganisationView>> {
-    const result = await this.deps.organisations.list(filter, page);
+  async list(filter: OrganisationFilter, page: PageRequest, actor: Actor): Promise<Page<OrganisationView>> {
+    const result = await this.deps.organisations.list(filter, actor.scope, page);
     return { ...result, items: result.items.map(view) };
   }
 
@@ -97,7 +97,7 @@ export class OrganisationService {
       );
       await this.deps.audit.record(trx, actor, 'organisation.created', { type: 'organisation', id }, { name: input.name });
     });
-    return this.get(id);
+    return this.get(id, actor);
   }
 
   async update(id: string, input: Partial<OrganisationInput>, actor: Actor): Promise<OrganisationView> {
@@ -121,7 +121,7 @@ export class OrganisationService {
       );
       await this.deps.audit.record(trx, actor, 'organisation.updated', { type: 'organisation', id }, { fields: Object.keys(input) });
     });
-    return this.get(id);
+    return this.get(id, actor);
   }
 
   async delete(id: string, actor: Actor): Promise<void> {

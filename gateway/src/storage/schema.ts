@@ -1,4 +1,5 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../domain/roles.js';
 import type { CameraSource, OwnerType, ProfileKind, RegionKind } from '../domain/catalog.js';
 import type { Lifecycle } from '../domain/camera-lifecycle.js';
 import type { Tier } from '../domain/tier.js';
@@ -91,7 +92,8 @@ export interface CameraCredentialTable {
 }
 
 export interface AuditEventTable {
-  id: Generated<number>;
+  /** 1, 2, 3, … without gaps: assigned from audit_head in the writing transaction. */
+  id: number;
   at: string;
   actor: string;
   action: string;
@@ -99,6 +101,64 @@ export interface AuditEventTable {
   object_id: string | null;
   /** JSON; never holds a secret. */
   details: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string | null;
+  /** scrypt, in the PHC-like form produced by security/password-hasher.ts. */
+  password_hash: string;
+  role: Role;
+  region_id: string | null;
+  must_change_password: number;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserOrganisationTable {
+  user_id: string;
+  organisation_id: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session cookie value: a stolen database holds no usable session. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  client_ip: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CameraViewTable {
+  id: string;
+  camera_id: string;
+  organisation_id: string;
+  user_id: string;
+  username: string;
+  reason: string | null;
+  started_at: string;
+  ended_at: string | null;
 }
 
 export interface MigrationTable {
@@ -113,6 +173,12 @@ export interface Database {
   camera_stream_profiles: StreamProfileTable;
   camera_credentials: CameraCredentialTable;
   audit_events: AuditEventTable;
+  audit_head: AuditHeadTable;
+  users: UserTable;
+  user_organisations: UserOrganisationTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  camera_views: CameraViewTable;
   vigil_migrations: MigrationTable;
 }
 
@@ -123,3 +189,6 @@ export type NewCameraRow = Insertable<CameraTable>;
 export type CameraUpdate = Updateable<CameraTable>;
 export type StreamProfileRow = Selectable<StreamProfileTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+export type UserRow = Selectable<UserTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type CameraViewRow = Selectable<CameraViewTable>;

@@ -24,6 +24,7 @@ export function systemRoutes(deps: SystemDeps, allRoutes: () => readonly Route[]
       method: 'get',
       path: '/healthz',
       tag: 'system',
+      access: 'public',
       summary: 'Liveness: the process answers',
       responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
       handle: () => Promise.resolve(ok({ status: 'ok' })),
@@ -32,6 +33,7 @@ export function systemRoutes(deps: SystemDeps, allRoutes: () => readonly Route[]
       method: 'get',
       path: '/readyz',
       tag: 'system',
+      access: 'public',
       summary: 'Readiness: the database answers and ffmpeg runs',
       responses: { 200: { description: 'Ready', schema: readiness }, 503: { description: 'Not ready', schema: readiness } },
       handle: async () => {
@@ -50,7 +52,9 @@ export function systemRoutes(deps: SystemDeps, allRoutes: () => readonly Route[]
       method: 'get',
       path: '/metrics',
       tag: 'system',
-      summary: 'Prometheus metrics',
+      // Counts of cameras by owner are not for everyone: Prometheus scrapes with an API token.
+      access: 'metrics:read',
+      summary: 'Prometheus metrics (admin or technician token: Authorization: Bearer …)',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
       handle: async () => ({ status: 200, text: await deps.registry.metrics(), contentType: deps.registry.contentType }),
     }),
@@ -58,6 +62,7 @@ export function systemRoutes(deps: SystemDeps, allRoutes: () => readonly Route[]
       method: 'get',
       path: '/api/openapi.json',
       tag: 'system',
+      access: 'session',
       summary: 'This API described as OpenAPI 3.1',
       responses: { 200: { description: 'The OpenAPI document', schema: z.object({ openapi: z.string() }).loose() } },
       handle: () => {

@@ -79,6 +79,7 @@ const cameraFields = {
 
 export const cameraCreateBody = z.strictObject({
   ...cameraFields,
+  organisationId: cameraFields.organisationId.optional().describe('Required for staff; an integrator\'s cameras always belong to their organisation'),
   lifecycle: z.enum(['pending', 'approved']).optional(),
   source: z.enum(CAMERA_SOURCES).optional(),
   profiles: z.strictObject({ main: streamProfileInput, sub: streamProfileInput.nullable().optional() }),
@@ -94,7 +95,7 @@ export const cameraUpdateBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' });
 
-export const retireBody = z.strictObject({ reason: text(500).optional() });
+export const reasonBody = z.strictObject({ reason: text(500).optional() });
 
 export function cameraListQuery(limits: PageLimits) {
   return z.strictObject({

@@ -1,5 +1,6 @@
 import { catalogMigration } from './0001-catalog.migration.js';
+import { accountsMigration } from './0002-accounts.migration.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in the order it runs. Append only: never edit or reorder a released one. */
-export const MIGRATIONS: readonly Migration[] = [catalogMigration];
+export const MIGRATIONS: readonly Migration[] = [catalogMigration, accountsMigration];

@@ -3,6 +3,7 @@ import type { OwnerType } from '../../domain/catalog.js';
 import type { Lifecycle } from '../../domain/camera-lifecycle.js';
 import type { Page, PageRequest, Sort } from '../../domain/paging.js';
 import type { Tier } from '../../domain/tier.js';
+import { EVERYTHING, type Scope } from '../../domain/scope.js';
 import { likePattern } from '../db-errors.js';
 import type { CameraRow, CameraUpdate, Database, NewCameraRow, StreamProfileRow } from '../schema.js';
 
@@ -43,6 +44,20 @@ export interface Conflict {
 }
 
 type CameraEb = ExpressionBuilder<Database, 'cameras'>;
+type ScopedEb = ExpressionBuilder<Database, 'cameras' | 'regions'>;
+
+/**
+ * The caller's scope as SQL over cameras joined with regions: their organisations' cameras, or
+ * cameras placed in their region subtrees. An empty scope matches nothing.
+ */
+export function cameraScopeSql(eb: ScopedEb, scope: Scope) {
+  if (scope.all) return sql<boolean>`1 = 1`;
+  const parts = [
+    ...(scope.organisationIds.length > 0 ? [eb('cameras.organisation_id', 'in', [...scope.organisationIds])] : []),
+    ...scope.regionPaths.map((p) => sql<boolean>`regions.path like ${likePattern(p, 'prefix')} escape '\\'`),
+  ];
+  return parts.length > 0 ? eb.or(parts) : sql<boolean>`1 = 0`;
+}
 
 /** The tier in force at `nowIso`, as SQL, so filters and sorts agree with the API's effectiveTier. */
 function effectiveTierSql(eb: CameraEb, nowIso: string) {
@@ -70,19 +85,27 @@ const SORT_COLUMNS = {
 export class CameraRepository {
   constructor(private readonly db: Db) {}
 
-  async findById(id: string, db: Db = this.db): Promise<CameraRecord | undefined> {
-    const row = await db.selectFrom('cameras').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The camera, if it exists and is in `scope`. */
+  async findById(id: string, scope: Scope = EVERYTHING, db: Db = this.db): Promise<CameraRecord | undefined> {
+    const row = await db
+      .selectFrom('cameras')
+      .innerJoin('regions', 'regions.id', 'cameras.region_id')
+      .selectAll('cameras')
+      .where('cameras.id', '=', id)
+      .where((eb) => cameraScopeSql(eb, scope))
+      .executeTakeFirst();
     if (!row) return undefined;
     const [record] = await this.withChildren([row], db);
     return record;
   }
 
-  async list(filter: CameraFilter, sort: Sort<CameraSortKey>, page: PageRequest, now: Date, db: Db = this.db): Promise<Page<CameraRecord>> {
+  async list(filter: CameraFilter, scope: Scope, sort: Sort<CameraSortKey>, page: PageRequest, now: Date, db: Db = this.db): Promise<Page<CameraRecord>> {
     const nowIso = now.toISOString();
     let q = db
       .selectFrom('cameras')
       .innerJoin('organisations', 'organisations.id', 'cameras.organisation_id')
-      .innerJoin('regions', 'regions.id', 'cameras.region_id');
+      .innerJoin('regions', 'regions.id', 'cameras.region_id')
+      .where((eb) => cameraScopeSql(eb, scope));
     if (filter.organisationId) q = q.where('cameras.organisation_id', '=', filter.organisationId);
     if (filter.ownerType) q = q.where('organisations.owner_type', '=', filter.ownerType);
     if (filter.regionPath) q = q.where(sql<boolean>`regions.path like ${likePattern(filter.regionPath, 'prefix')} escape '\\'`);
