@@ -26,6 +26,7 @@ ENV NODE_ENV=production \
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --chown=node:node bin ./bin
 COPY --chown=node:node web/public ./web/public
 COPY --chown=node:node config/vigil.example.yaml ./config/
 USER node
