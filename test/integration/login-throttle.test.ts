@@ -54,6 +54,22 @@ describe('login throttling', () => {
     expect(throttled.total).toBeGreaterThanOrEqual(995);
   });
 
+  it('behind a trusted TLS-terminating proxy, marks the session cookie Secure', async () => {
+    const res = await request(proxied.app).post('/api/session').set('x-forwarded-proto', 'https').set('x-forwarded-for', '198.51.100.20').send({ username: 'admin', password: ADMIN_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(String(res.headers['set-cookie'])).toContain('Secure');
+    // The same header from an untrusted peer changes nothing.
+    const direct = await startTestVigil();
+    try {
+      const spoofed = await request(direct.app).post('/api/session').set('x-forwarded-proto', 'https').send({ username: 'admin', password: ADMIN_PASSWORD });
+      expect(spoofed.status).toBe(200);
+      expect(String(spoofed.headers['set-cookie'])).toContain('HttpOnly');
+      expect(String(spoofed.headers['set-cookie'])).not.toContain('Secure');
+    } finally {
+      await direct.dispose();
+    }
+  });
+
   it('behind a trusted proxy, keys on the forwarded client address', async () => {
     // One client hammers and is locked out...
     for (let i = 0; i < 6; i++) await attempt(proxied.app, 'wrong-password-x', '198.51.100.7', 'nobody');
