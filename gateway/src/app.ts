@@ -11,6 +11,7 @@ import { cameraRoutes } from './http/routes/camera.routes.js';
 import { organisationRoutes } from './http/routes/organisation.routes.js';
 import { regionRoutes } from './http/routes/region.routes.js';
 import { sessionRoutes } from './http/routes/session.routes.js';
+import { streamRoutes } from './http/routes/stream.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
 import { tokenRoutes } from './http/routes/token.routes.js';
 import { userRoutes } from './http/routes/user.routes.js';
@@ -19,6 +20,7 @@ import type { CameraService } from './services/camera.service.js';
 import type { CameraCredentialService } from './services/camera-credential.service.js';
 import type { OrganisationService } from './services/organisation.service.js';
 import type { RegionService } from './services/region.service.js';
+import type { StreamService } from './services/stream.service.js';
 import type { UserService } from './services/user.service.js';
 import type { ViewService } from './services/view.service.js';
 import type { AuditRepository } from './storage/repositories/audit.repository.js';
@@ -33,6 +35,7 @@ export interface AppDeps {
   readonly organisations: OrganisationService;
   readonly regions: RegionService;
   readonly views: ViewService;
+  readonly streams: StreamService;
   readonly audit: AuditRepository;
   readonly system: Omit<SystemDeps, 'registry'>;
   readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly bodyLimitKb: number };
@@ -55,6 +58,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...regionRoutes(deps.regions),
     ...cameraRoutes(deps.cameras, deps.credentials, deps.limits),
     ...auditRoutes(deps.audit, deps.views, deps.limits),
+    ...streamRoutes(deps.streams),
   );
   return routes;
 }

@@ -17,6 +17,10 @@ import { LoginThrottle } from './services/login-throttle.service.js';
 import { NationalCodeAssigner } from './services/national-code.assigner.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { RegionService } from './services/region.service.js';
+import { StreamService } from './services/stream.service.js';
+import { RelayManager } from './relay/relay-manager.js';
+import { StreamTokens } from './security/stream-token.js';
+import { relayRoot } from './relay/relay-root.js';
 import { UserService } from './services/user.service.js';
 import { ViewService } from './services/view.service.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
@@ -42,6 +46,8 @@ export interface Vigil {
     readonly organisations: OrganisationService;
     readonly regions: RegionService;
     readonly views: ViewService;
+    readonly streams: StreamService;
+    readonly relays: RelayManager;
     readonly audit: AuditRepository;
   };
   close(): Promise<void>;
@@ -69,7 +75,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     const report = await migrate(db, MIGRATIONS, 'sqlite');
     if (report.applied.length > 0) logger.info({ migrations: report.applied }, 'database migrated');
 
-    const secretBox = new SecretBox(loadEncryptionKey(config.secrets.encryptionKey, config.security.keyFile));
+    const masterKey = loadEncryptionKey(config.secrets.encryptionKey, config.security.keyFile);
+    const secretBox = new SecretBox(masterKey);
     const repos = {
       cameras: new CameraRepository(db),
       organisations: new OrganisationRepository(db),
@@ -116,7 +123,47 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       print: options.print ?? ((line) => process.stderr.write(`${line}\n`)),
     });
     await repos.sessions.deleteExpired(clock.now().toISOString());
-    const metrics = createMetrics(() => repos.cameras.countsByGroup(clock.now()));
+    const r = config.relay;
+    // Assigned below; the relay events and metric sources read them only once running.
+    let metrics: ReturnType<typeof createMetrics> | null = null;
+    const relays = new RelayManager(
+      {
+        root: relayRoot(r.root, config.storage.dataDir),
+        ffmpegPath: config.media.ffmpegPath,
+        gopSeconds: r.gopSeconds,
+        socketTimeoutS: r.socketTimeoutSeconds,
+        playlistLength: r.playlistLength,
+        transcodeKbps: r.transcodeKbps,
+        stallFactor: r.stallFactor,
+        startTimeoutMs: r.startTimeoutSeconds * 1000,
+        backoff: { baseMs: 500, maxMs: 30_000, jitter: 0.3 },
+        healthyAfterMs: 60_000,
+      },
+      { maxRelays: r.maxRelays, maxTranscodes: r.maxTranscodes, startsPerSecond: r.startsPerSecond, startBurst: r.startBurst, idleMs: r.idleSeconds * 1000 },
+      logger,
+      {
+        onReady: (_key, ms) => metrics?.relayStartSeconds.observe(ms / 1000),
+        onRestart: (_key, reason) => metrics?.relayRestarts.inc({ reason }),
+      },
+    );
+    await relays.start();
+    const streams = new StreamService({
+      cameras,
+      credentials,
+      views,
+      relays,
+      tokens: new StreamTokens(masterKey),
+      clock,
+      logger,
+      settings: { tokenTtlS: r.tokenTtlMinutes * 60, startTimeoutMs: r.startTimeoutSeconds * 1000, viewIdleMs: r.viewIdleSeconds * 1000 },
+      onBytes: (n) => metrics?.streamBytes.inc(n),
+    });
+    streams.start();
+    metrics = createMetrics({
+      cameraCounts: () => repos.cameras.countsByGroup(clock.now()),
+      activeRelays: () => relays.size,
+      activeViewers: () => streams.viewers,
+    });
 
     const app = createApp({
       logger,
@@ -128,6 +175,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       organisations,
       regions,
       views,
+      streams,
       audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb },
@@ -135,7 +183,12 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       trustedProxies: config.server.trustedProxies,
       ...(options.webRoot && { webRoot: options.webRoot }),
     });
-    return { app, services: { auth, users, cameras, credentials, organisations, regions, views, audit: repos.audit }, close: () => database.close() };
+    const close = async () => {
+      await streams.stop();
+      await relays.stop();
+      await database.close();
+    };
+    return { app, services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, audit: repos.audit }, close };
   } catch (err) {
     await database.close();
     throw err;

@@ -39,6 +39,8 @@ describe('deny by default', () => {
     expect(routes.length).toBeGreaterThan(30);
     expect(routes.filter((r) => r.access === undefined).map((r) => r.route)).toEqual([]);
     expect(routes.filter((r) => r.access === 'public').map((r) => r.route).sort()).toEqual(['get /healthz', 'get /readyz', 'post /api/session']);
+    // HLS files are authorised by the signed token in their path, checked by the stream service.
+    expect(routes.filter((r) => r.access === 'stream-token').map((r) => r.route)).toEqual(['get /streams/:token/:file']);
   });
 
   it('the walker would catch a route without access', () => {

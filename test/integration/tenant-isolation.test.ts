@@ -46,6 +46,7 @@ const SAMPLE_BODIES: Record<string, () => unknown> = {
   'post /api/cameras/{id}/retire': () => ({}),
   'put /api/cameras/{id}/credentials': () => ({ username: 'matrix', password: 'matrix-password' }),
   'post /api/cameras/{id}/views': () => ({ reason: 'matrix' }),
+  'post /api/streams/prewarm': () => ({ cameraIds: [t.cameraB] }),
 };
 
 const SELF_SERVICE = new Set(['get /api/session', 'delete /api/session', 'put /api/session/password', 'post /api/tokens', 'get /api/tokens']);
@@ -69,7 +70,7 @@ describe('tenant isolation matrix (generated from the OpenAPI document)', () => 
   });
 
   it('refuses every non-public operation to an anonymous caller with 401 UNAUTHENTICATED', async () => {
-    for (const op of operations.filter((o) => o.access !== 'public')) {
+    for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'stream-token')) {
       const res = await send(op.method, op.path, null);
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
       expect(res.body, `${op.method} ${op.path}`).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
@@ -79,7 +80,7 @@ describe('tenant isolation matrix (generated from the OpenAPI document)', () => 
   it("denies every role of organisation A every operation on organisation B's objects", async () => {
     const before = (await call(vigil.app, 'get', `/api/cameras/${t.cameraB}`)).body as unknown;
     for (const role of NON_ADMIN_ROLES) {
-      for (const op of operations.filter((o) => o.access !== 'public' && o.path.includes('{id}'))) {
+      for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'stream-token' && o.path.includes('{id}'))) {
         if (op.path.startsWith('/api/regions/') && op.method === 'get') continue; // regions are shared geography
         const res = await send(op.method, op.path, t.tokensA[role]);
         expect([403, 404], `${role}: ${op.method} ${op.path} → ${res.status} ${res.text}`).toContain(res.status);
@@ -94,7 +95,7 @@ describe('tenant isolation matrix (generated from the OpenAPI document)', () => 
   it("never shows organisation B's objects in A's lists, and never lets A create for B", async () => {
     const secretsOfB = [t.cameraB, t.orgB, t.userB, t.tokenB, t.viewB];
     for (const role of NON_ADMIN_ROLES) {
-      for (const op of operations.filter((o) => o.access !== 'public' && !o.path.includes('{id}'))) {
+      for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'stream-token' && !o.path.includes('{id}'))) {
         const key = `${op.method} ${op.path}`;
         const res = await send(op.method, op.path, t.tokensA[role]);
         if (op.method === 'get') {

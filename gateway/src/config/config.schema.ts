@@ -57,6 +57,30 @@ export const configFileSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  relay: z
+    .strictObject({
+      /** Folder of the relays' playlists and segments; null: /dev/shm (tmpfs) or the temp folder, per data folder. */
+      root: z.string().min(1).nullable().default(null),
+      /** Stop a relay when no playlist or segment was asked for this long. */
+      idleSeconds: z.number().min(1).max(3600).default(30),
+      maxRelays: z.number().int().min(1).max(10_000).default(256),
+      maxTranscodes: z.number().int().min(0).max(256).default(4),
+      startsPerSecond: z.number().min(0.1).max(1000).default(8),
+      startBurst: z.number().int().min(1).max(1000).default(16),
+      /** The cameras' usual key-frame interval; segments are cut just below it. */
+      gopSeconds: z.number().min(0.2).max(10).default(2),
+      socketTimeoutSeconds: z.number().min(1).max(60).default(5),
+      playlistLength: z.number().int().min(3).max(30).default(6),
+      transcodeKbps: z.number().int().min(100).max(20_000).default(1500),
+      /** A relay with no new segment for this many target durations is restarted. */
+      stallFactor: z.number().min(2).max(20).default(4),
+      startTimeoutSeconds: z.number().min(2).max(120).default(15),
+      /** Lifetime of a tokenised playlist address. */
+      tokenTtlMinutes: z.number().min(1).max(24 * 60).default(15),
+      /** A view ends when its player made no request for this long. */
+      viewIdleSeconds: z.number().min(5).max(3600).default(30),
+    })
+    .prefault({}),
   viewing: z
     .strictObject({
       /** Owner types whose cameras may only be watched with a stated reason. */

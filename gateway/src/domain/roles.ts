@@ -26,8 +26,12 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-/** Route-level access: 'public' needs nobody; 'session' needs a login, even one that must change its password. */
-export type Access = Permission | 'public' | 'session';
+/**
+ * Route-level access: 'public' needs nobody; 'session' needs a login, even one that must change
+ * its password; 'stream-token' is authorised by the signed token in the path (HLS players cannot
+ * send headers), checked by the stream service.
+ */
+export type Access = Permission | 'public' | 'session' | 'stream-token';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,

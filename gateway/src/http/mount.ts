@@ -13,7 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * browsers on their own, so they need none).
  */
 export function authorise(access: Access, principal: Principal | null, req: Request): Principal | null {
-  if (access === 'public') return principal;
+  if (access === 'public' || access === 'stream-token') return principal;
   if (!principal) throw new VigilError('UNAUTHENTICATED', 'sign in, or send an API token as Authorization: Bearer …');
   if (principal.via === 'cookie' && !SAFE_METHODS.has(req.method) && req.get('x-csrf-token') !== principal.csrfToken) {
     throw new VigilError('CSRF_FAILED', 'missing or wrong X-CSRF-Token header');
@@ -48,6 +48,9 @@ export function mountRoutes(router: Router, routes: readonly Route[]): void {
         res.status(reply.status).json(reply.json);
       } else if ('text' in reply) {
         res.status(reply.status).type(reply.contentType).send(reply.text);
+      } else if ('body' in reply) {
+        // Live media: never cached by browsers or proxies.
+        res.status(reply.status).set({ 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' }).send(reply.body);
       } else {
         res.status(reply.status).end();
       }

@@ -58,7 +58,7 @@ export function buildOpenApi(routes: readonly Route[], info: { title: string; ve
       summary: route.summary,
       tags: [route.tag],
       'x-vigil-access': route.access,
-      security: route.access === 'public' ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
+      security: route.access === 'public' || route.access === 'stream-token' ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
       operationId: `${route.method}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),

@@ -12,6 +12,7 @@ export type CookieChange = { readonly name: string; readonly value: string; read
 export type Reply =
   | { readonly status: number; readonly json: unknown; readonly cookie?: CookieChange; readonly headers?: Readonly<Record<string, string>> }
   | { readonly status: number; readonly text: string; readonly contentType: string }
+  | { readonly status: number; readonly body: Buffer; readonly contentType: string }
   | { readonly status: 204; readonly cookie?: CookieChange };
 
 export interface ResponseSpec {

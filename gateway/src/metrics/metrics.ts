@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface CameraCount {
   readonly lifecycle: string;
@@ -7,16 +7,25 @@ export interface CameraCount {
   readonly count: number;
 }
 
+export interface MetricSources {
+  cameraCounts(): Promise<readonly CameraCount[]>;
+  activeRelays(): number;
+  activeViewers(): number;
+}
+
 export interface Metrics {
   readonly registry: Registry;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly relayRestarts: Counter<'reason'>;
+  readonly relayStartSeconds: Histogram;
+  readonly streamBytes: Counter;
 }
 
 /**
  * The one metrics registry of the app (not prom-client's global one, so two apps in one test
  * process do not collide). Labels are bounded sets only: no camera, user or IP labels.
  */
-export function createMetrics(cameraCounts: () => Promise<readonly CameraCount[]>): Metrics {
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   new Gauge({
@@ -26,7 +35,23 @@ export function createMetrics(cameraCounts: () => Promise<readonly CameraCount[]
     registers: [registry],
     async collect() {
       this.reset();
-      for (const c of await cameraCounts()) this.set({ lifecycle: c.lifecycle, tier: c.tier, owner_type: c.ownerType }, c.count);
+      for (const c of await sources.cameraCounts()) this.set({ lifecycle: c.lifecycle, tier: c.tier, owner_type: c.ownerType }, c.count);
+    },
+  });
+  new Gauge({
+    name: 'vigil_relays_active',
+    help: 'HLS relays running (one ffmpeg each)',
+    registers: [registry],
+    collect() {
+      this.set(sources.activeRelays());
+    },
+  });
+  new Gauge({
+    name: 'vigil_stream_viewers',
+    help: 'Live views with a player still requesting',
+    registers: [registry],
+    collect() {
+      this.set(sources.activeViewers());
     },
   });
   const httpDuration = new Histogram({
@@ -36,5 +61,13 @@ export function createMetrics(cameraCounts: () => Promise<readonly CameraCount[]
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  const relayRestarts = new Counter({ name: 'vigil_relay_restarts_total', help: 'Relay restarts by reason', labelNames: ['reason'] as const, registers: [registry] });
+  const relayStartSeconds = new Histogram({
+    name: 'vigil_relay_start_seconds',
+    help: 'From starting ffmpeg to the first segment in the playlist',
+    buckets: [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12],
+    registers: [registry],
+  });
+  const streamBytes = new Counter({ name: 'vigil_stream_bytes_total', help: 'Playlist and segment bytes served', registers: [registry] });
+  return { registry, httpDuration, relayRestarts, relayStartSeconds, streamBytes };
 }

@@ -66,7 +66,7 @@ export class CameraService {
   }
 
   /** The camera record for other services (views, relays), scope-checked. */
-  async require(id: string, actor: Actor, db: Db): Promise<CameraRecord> {
+  async require(id: string, actor: Actor, db: Db = this.deps.db): Promise<CameraRecord> {
     const record = await this.deps.cameras.findById(id, actor.scope, db);
     if (!record) throw notFound(id);
     return record;

@@ -80,6 +80,16 @@ export class ViewService {
     return this.#get(viewId);
   }
 
+  /** Ends a view whose player went quiet (the relay saw no request from it for a while). */
+  async endIdle(viewId: string, actor: Actor): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('camera_views').selectAll().where('id', '=', viewId).executeTakeFirst();
+      if (!row || row.ended_at) return;
+      await trx.updateTable('camera_views').set({ ended_at: this.deps.clock.now().toISOString() }).where('id', '=', viewId).execute();
+      await this.deps.audit.record(trx, actor, 'view.ended', { type: 'camera', id: row.camera_id }, { viewId, startedAt: row.started_at, user: row.username, why: 'player stopped requesting' });
+    });
+  }
+
   /** Who viewed an organisation's cameras, newest first: for the owner's own admin or integrator. */
   async forOrganisation(organisationId: string, page: { limit: number; offset: number }, actor: Actor): Promise<{ items: ViewRecord[]; total: number; limit: number; offset: number }> {
     const exists = await this.deps.db.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst();

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { StreamService } from '../../services/stream.service.js';
+import { defineRoute, ok, signedIn, type Route } from '../route.js';
+import { idParams, text } from '../validation.js';
+
+const streamAddress = z.object({
+  url: z.string().describe('Tokenised playlist address for this caller: /streams/<token>/index.m3u8'),
+  viewId: z.string(),
+  expiresAt: z.string(),
+  profile: z.enum(['main', 'sub']),
+});
+
+/** Live video: playlist addresses, prewarming, and the token-authorised HLS files. */
+export function streamRoutes(streams: StreamService): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/cameras/:id/stream',
+      tag: 'streams',
+      access: 'camera:view',
+      summary: 'The tokenised HLS playlist address of a camera for the caller (starts an audited view)',
+      params: idParams,
+      query: z.strictObject({
+        profile: z.enum(['main', 'sub']).default('sub'),
+        codec: z.enum(['auto', 'h264']).default('auto').describe('h264: transcode an H.265 camera for browsers without HEVC'),
+        reason: text(500).optional(),
+      }),
+      responses: {
+        200: { description: 'The playlist address', schema: streamAddress },
+        400: { description: 'REASON_REQUIRED' },
+        404: { description: 'CAMERA_NOT_FOUND' },
+        503: { description: 'Not approved or no stream (STREAM_UNAVAILABLE)' },
+      },
+      handle: async ({ params, query, actor }) => ok(await streams.issue(params.id, query.profile, query.codec, query.reason ?? null, signedIn(actor))),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/streams/prewarm',
+      tag: 'streams',
+      access: 'camera:view',
+      summary: 'Start relays ahead of need (a patrol wall loads its next page with this)',
+      body: z.strictObject({ cameraIds: z.array(z.string().min(1).max(64)).min(1).max(64), profile: z.enum(['main', 'sub']).default('sub') }),
+      responses: { 200: { description: 'Which relays started', schema: z.object({ started: z.array(z.string()), failed: z.array(z.object({ cameraId: z.string(), code: z.string() })) }) } },
+      handle: async ({ body, actor }) => ok(await streams.prewarm(body.cameraIds, body.profile, signedIn(actor))),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/streams/:token/:file',
+      tag: 'streams',
+      access: 'stream-token',
+      summary: 'A playlist or segment; authorised by the signed token in the path, bound to user, camera and view',
+      params: z.strictObject({ token: z.string().max(1300), file: z.string().max(64) }),
+      responses: {
+        200: { description: 'The file', contentType: 'application/vnd.apple.mpegurl' },
+        403: { description: 'INVALID_STREAM_TOKEN' },
+        404: { description: 'No such file' },
+        503: { description: 'STREAM_UNAVAILABLE / STREAM_CAPACITY' },
+      },
+      handle: async ({ params }) => {
+        const file = await streams.serve(params.token, params.file);
+        return { status: 200, body: file.body, contentType: file.contentType };
+      },
+    }),
+  ];
+}

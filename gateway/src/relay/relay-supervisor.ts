@@ -1,0 +1,255 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { buildHlsArgv } from '../adapters/ffmpeg/hls-argv.js';
+import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-policy.js';
+import type { Tier } from '../domain/tier.js';
+import type { Logger } from '../logging/logger.js';
+import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
+import type { RtspAuthProxy } from './rtsp-auth-proxy.js';
+
+export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
+
+export interface RelaySpec {
+  /** `${cameraId}:${profile}:${mode}` */
+  readonly key: string;
+  readonly cameraId: string;
+  readonly tier: Tier;
+  readonly upstreamUrl: string;
+  readonly credentials: { readonly username: string; readonly password: string } | null;
+  /** What the catalog says; the camera's SDP has the last word. */
+  readonly codec: 'h264' | 'h265';
+  readonly transcodeToH264: boolean;
+}
+
+export interface RelaySettings {
+  readonly root: string;
+  readonly ffmpegPath: string;
+  readonly gopSeconds: number;
+  readonly socketTimeoutS: number;
+  readonly playlistLength: number;
+  readonly transcodeKbps: number;
+  readonly stallFactor: number;
+  readonly startTimeoutMs: number;
+  readonly backoff: BackoffPolicy;
+  /** A relay that ran this long healthy starts its backoff over. */
+  readonly healthyAfterMs: number;
+}
+
+export interface RelayEvents {
+  onReady(key: string, latencyMs: number): void;
+  onRestart(key: string, reason: RestartReason): void;
+}
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
+
+/**
+ * One camera profile's relay: one ffmpeg pulling the camera through the credential proxy and
+ * writing HLS into its own folder, restarted with backoff when it exits or stalls, until
+ * stopped. ffmpeg runs in its own process group and dies with Vigil (PR_SET_PDEATHSIG).
+ */
+export class RelaySupervisor {
+  readonly dir: string;
+  lastRequestAt = Date.now();
+  #child: ChildProcess | null = null;
+  #stopped = false;
+  #ready = false;
+  #attempt = 0;
+  #startedAt = 0;
+  #lastSegmentAt = 0;
+  #lastSequence = -1;
+  #codec: 'h264' | 'h265';
+  #timer: NodeJS.Timeout | null = null;
+  #restartTimer: NodeJS.Timeout | null = null;
+  #waiters: Waiter[] = [];
+  #pidFile: string | null = null;
+  #release: (() => void) | null = null;
+
+  constructor(
+    readonly spec: RelaySpec,
+    private readonly settings: RelaySettings,
+    private readonly proxy: RtspAuthProxy,
+    private readonly logger: Logger,
+    private readonly events: RelayEvents,
+  ) {
+    this.dir = path.join(settings.root, relayDirName(spec.key));
+    this.#codec = spec.codec;
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Someone is waiting for the first segment: the relay is wanted even if no request arrived lately. */
+  get awaited(): boolean {
+    return this.#waiters.length > 0;
+  }
+
+  /** Resolves once the playlist has its first segment; rejects after the start timeout. */
+  whenReady(timeoutMs: number): Promise<void> {
+    if (this.#ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error('relay did not produce a segment in time'));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#spawn();
+    this.#timer = setInterval(() => this.#watch(), 250);
+  }
+
+  #spawn(): void {
+    if (this.#stopped) return;
+    // Every start begins from an empty folder: no stale segments from the last run.
+    cleanDir(this.dir);
+    const lease = this.proxy.lease({
+      upstreamUrl: this.spec.upstreamUrl,
+      username: this.spec.credentials?.username ?? null,
+      password: this.spec.credentials?.password ?? null,
+      onSdp: (sdp) => this.#onSdp(sdp),
+    });
+    this.#release = () => lease.release();
+    const argv = buildHlsArgv({
+      inputUrl: lease.url,
+      outputDir: this.dir,
+      sourceCodec: this.#codec,
+      transcodeToH264: this.spec.transcodeToH264 && this.#codec === 'h265',
+      gopSeconds: this.settings.gopSeconds,
+      socketTimeoutS: this.settings.socketTimeoutS,
+      playlistLength: this.settings.playlistLength,
+      transcodeKbps: this.settings.transcodeKbps,
+    });
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#child = child;
+    this.#ready = false;
+    this.#startedAt = Date.now();
+    this.#lastSequence = -1;
+    if (child.pid) this.#pidFile = writePidFile(this.settings.root, this.spec.key, child.pid);
+    let logged = 0;
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      // ffmpeg's own words go through the logger (redacted by value); a broken camera can be chatty.
+      if (logged++ < 20) this.logger.warn({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
+    });
+    child.on('exit', (code, signal) => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      this.#release?.();
+      if (this.#stopped) return;
+      this.logger.info({ relay: this.spec.key, code, signal }, 'relay ffmpeg exited');
+      // ffmpeg 5.1 can exit 0 when a camera dies: any exit restarts.
+      this.#scheduleRestart('exit');
+    });
+  }
+
+  #onSdp(sdp: string): void {
+    const detected = /a=rtpmap:\d+\s+(H265|HEVC)\//i.test(sdp) ? 'h265' : /a=rtpmap:\d+\s+H264\//i.test(sdp) ? 'h264' : null;
+    if (detected && detected !== this.#codec) {
+      this.logger.info({ relay: this.spec.key, catalog: this.#codec, detected }, 'camera codec differs from the catalog; restarting');
+      this.#codec = detected;
+      this.#attempt = 0;
+      this.#kill();
+      this.events.onRestart(this.spec.key, 'codec');
+    }
+  }
+
+  #scheduleRestart(reason: RestartReason): void {
+    if (this.#stopped || this.#restartTimer) return;
+    if (reason !== 'codec') this.events.onRestart(this.spec.key, reason);
+    if (this.#startedAt && Date.now() - this.#startedAt > this.settings.healthyAfterMs) this.#attempt = 0;
+    this.#attempt += 1;
+    const delay = reason === 'codec' ? 0 : restartDelayMs(this.#attempt, this.settings.backoff, Math.random);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = null;
+      this.#spawn();
+    }, delay);
+  }
+
+  #watch(): void {
+    if (this.#stopped || !this.#child) return;
+    const playlist = readPlaylist(this.dir);
+    const now = Date.now();
+    if (playlist && playlist.segments > 0) {
+      const sequence = playlist.mediaSequence + playlist.segments;
+      if (sequence !== this.#lastSequence) {
+        this.#lastSequence = sequence;
+        this.#lastSegmentAt = now;
+      }
+      if (!this.#ready) {
+        this.#ready = true;
+        this.events.onReady(this.spec.key, now - this.#startedAt);
+        for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+      } else if (isStalled(this.#lastSegmentAt, now, playlist.targetDuration, this.settings.stallFactor)) {
+        this.logger.warn({ relay: this.spec.key }, 'relay stalled: no new segment');
+        this.#kill();
+        this.#scheduleRestart('stall');
+      }
+    } else if (now - this.#startedAt > this.settings.startTimeoutMs) {
+      this.#kill();
+      this.#scheduleRestart('start-timeout');
+    }
+  }
+
+  #kill(): void {
+    const child = this.#child;
+    this.#child = null;
+    this.#release?.();
+    if (!child?.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Stops for good: kills ffmpeg's process group, removes the folder, fails pending waiters. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#timer = null;
+    this.#restartTimer = null;
+    const child = this.#child;
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+      const force = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 2000);
+      await exited;
+      clearTimeout(force);
+    }
+    this.#child = null;
+    this.#release?.();
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('relay stopped'));
+    rmSync(this.dir, { recursive: true, force: true });
+    if (this.#pidFile) rmSync(this.#pidFile, { force: true });
+  }
+}

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Clock } from '../domain/clock.js';
+import { VigilError } from '../domain/errors.js';
+import { buildStreamUrl } from '../domain/stream-address.js';
+import type { Logger } from '../logging/logger.js';
+import { SEGMENT_FILE } from '../relay/relay-files.js';
+import type { RelayManager } from '../relay/relay-manager.js';
+import type { RelaySpec } from '../relay/relay-supervisor.js';
+import type { StreamClaims, StreamTokens } from '../security/stream-token.js';
+import { SYSTEM, type Actor } from './actor.js';
+import type { CameraService } from './camera.service.js';
+import type { CameraCredentialService } from './camera-credential.service.js';
+import type { ViewService } from './view.service.js';
+
+export type Profile = 'main' | 'sub';
+export type CodecRequest = 'auto' | 'h264';
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{10,1200}\.[A-Za-z0-9_-]{43}$/;
+
+export interface StreamSettings {
+  readonly tokenTtlS: number;
+  readonly startTimeoutMs: number;
+  readonly viewIdleMs: number;
+}
+
+/**
+ * Live video for users: issues tokenised playlist addresses (each one an audited view), serves
+ * playlists and segments from the shared relays, and ends views whose players went quiet.
+ */
+export class StreamService {
+  readonly #specs = new Map<string, RelaySpec>();
+  readonly #viewSeen = new Map<string, number>();
+  #sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: {
+      readonly cameras: CameraService;
+      readonly credentials: CameraCredentialService;
+      readonly views: ViewService;
+      readonly relays: RelayManager;
+      readonly tokens: StreamTokens;
+      readonly clock: Clock;
+      readonly logger: Logger;
+      readonly settings: StreamSettings;
+      readonly onBytes: (n: number) => void;
+    },
+  ) {}
+
+  start(): void {
+    this.#sweeper = setInterval(() => void this.#endQuietViews(), 2000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    await Promise.all([...this.#viewSeen.keys()].map((v) => this.deps.views.endIdle(v, SYSTEM)));
+    this.#viewSeen.clear();
+  }
+
+  get viewers(): number {
+    return this.#viewSeen.size;
+  }
+
+  /** A playlist address for the caller; starts an audited view. */
+  async issue(cameraId: string, profile: Profile, codec: CodecRequest, reason: string | null, actor: Actor): Promise<{ url: string; viewId: string; expiresAt: string; profile: Profile }> {
+    const spec = await this.#spec(cameraId, profile, codec, actor);
+    const view = await this.deps.views.start(cameraId, reason, actor);
+    const expires = Math.floor(this.deps.clock.now().getTime() / 1000) + this.deps.settings.tokenTtlS;
+    const claims: StreamClaims = { v: view.id, c: cameraId, u: actor.id, p: spec.profile, m: spec.mode, e: expires };
+    this.#viewSeen.set(view.id, Date.now());
+    return { url: `/streams/${this.deps.tokens.sign(claims)}/index.m3u8`, viewId: view.id, expiresAt: new Date(expires * 1000).toISOString(), profile: spec.profile };
+  }
+
+  /** Starts relays ahead of need (the next page of a patrol wall). */
+  async prewarm(cameraIds: readonly string[], profile: Profile, actor: Actor): Promise<{ started: string[]; failed: Array<{ cameraId: string; code: string }> }> {
+    const started: string[] = [];
+    const failed: Array<{ cameraId: string; code: string }> = [];
+    for (const cameraId of cameraIds) {
+      try {
+        const spec = await this.#spec(cameraId, profile, 'auto', actor);
+        await this.deps.relays.open(spec.relay);
+        started.push(cameraId);
+      } catch (err) {
+        // A camera the caller may not see is an error of the request, not a camera that failed.
+        if (err instanceof VigilError && err.code === 'CAMERA_NOT_FOUND') throw err;
+        failed.push({ cameraId, code: err instanceof VigilError ? err.code : 'INTERNAL_ERROR' });
+      }
+    }
+    return { started, failed };
+  }
+
+  /** One playlist or segment for a token holder. */
+  async serve(token: string, file: string): Promise<{ body: Buffer; contentType: string }> {
+    const claims = TOKEN_SHAPE.test(token) ? this.deps.tokens.verify(token, this.deps.clock.now().getTime()) : null;
+    if (!claims) throw new VigilError('INVALID_STREAM_TOKEN', 'missing, forged or expired stream token');
+    // Strict names only: nothing that could climb out of the relay folder.
+    if (!SEGMENT_FILE.test(file)) throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file');
+    const key = relayKey(claims.c, claims.p, claims.m);
+    let spec = this.#specs.get(key);
+    if (!spec) {
+      spec = (await this.#spec(claims.c, claims.p, claims.m === 'h264' ? 'h264' : 'auto', SYSTEM)).relay;
+    }
+    const relay = await this.deps.relays.open(spec);
+    this.#viewSeen.set(claims.v, Date.now());
+    if (file === 'index.m3u8' && !relay.ready) {
+      try {
+        await relay.whenReady(this.deps.settings.startTimeoutMs);
+      } catch {
+        throw new VigilError('STREAM_UNAVAILABLE', 'the camera did not start streaming in time');
+      } finally {
+        relay.lastRequestAt = Date.now();
+      }
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(path.join(relay.dir, file));
+    } catch {
+      throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file (yet)');
+    }
+    this.deps.onBytes(body.length);
+    return { body, contentType: contentTypeOf(file) };
+  }
+
+  async #spec(cameraId: string, wanted: Profile, codec: CodecRequest, actor: Actor): Promise<{ relay: RelaySpec; profile: Profile; mode: 'copy' | 'h264' }> {
+    const record = await this.deps.cameras.require(cameraId, actor);
+    if (record.row.lifecycle !== 'approved') throw new VigilError('STREAM_UNAVAILABLE', `the camera is ${record.row.lifecycle}, not approved`);
+    // A camera without a sub stream plays its main stream on walls.
+    const row = record.profiles.find((p) => p.kind === wanted) ?? record.profiles.find((p) => p.kind === 'main');
+    if (!row) throw new VigilError('STREAM_UNAVAILABLE', 'the camera has no stream');
+    const profile = row.kind;
+    const sourceCodec = row.codec && /^(h265|hevc)$/i.test(row.codec) ? 'h265' : 'h264';
+    const mode = codec === 'h264' && sourceCodec === 'h265' ? 'h264' : 'copy';
+    const key = relayKey(cameraId, profile, mode);
+    const relay: RelaySpec = {
+      key,
+      cameraId,
+      tier: record.row.tier,
+      upstreamUrl: buildStreamUrl(row),
+      credentials: await this.deps.credentials.reveal(cameraId),
+      codec: sourceCodec,
+      transcodeToH264: codec === 'h264',
+    };
+    this.#specs.set(key, relay);
+    return { relay, profile, mode };
+  }
+
+  async #endQuietViews(): Promise<void> {
+    const now = Date.now();
+    for (const [viewId, seen] of this.#viewSeen) {
+      if (now - seen > this.deps.settings.viewIdleMs) {
+        this.#viewSeen.delete(viewId);
+        await this.deps.views.endIdle(viewId, SYSTEM).catch((err: unknown) => this.deps.logger.error({ err, viewId }, 'could not end view'));
+      }
+    }
+  }
+}
+
+export function relayKey(cameraId: string, profile: Profile, mode: 'copy' | 'h264'): string {
+  return `${cameraId}:${profile}:${mode}`;
+}
+
+function contentTypeOf(file: string): string {
+  if (file.endsWith('.m3u8')) return 'application/vnd.apple.mpegurl';
+  if (file.endsWith('.ts')) return 'video/mp2t';
+  return 'video/mp4';
+}
