@@ -106,13 +106,17 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       const pushers: CameraState['pushers'][number][] = [];
       const rtspProfiles = { main: { ...main }, sub: { ...sub } } as { main: ProfileSpec & { udpPort?: number }; sub: ProfileSpec & { udpPort?: number } };
       if (source === 'clip') {
-        for (const [profile, spec] of [['main', main], ['sub', sub]] as const) {
-          const clip = (kind: ClipKind) => ensureClip(cacheDir, ffmpeg, { ...spec, codec, kind, label: `${camera.name} ${profile}` });
+        const profiles = options.mainOnly ? ([['main', main]] as const) : ([['main', main], ['sub', sub]] as const);
+        for (const [profile, spec] of profiles) {
+          const label = options.sharedClips ? `shared ${profile}` : `${camera.name} ${profile}`;
+          const clip = (kind: ClipKind) => ensureClip(cacheDir, ffmpeg, { ...spec, codec, kind, label });
           const clips = { moving: await clip('moving'), frozen: await clip('frozen'), black: await clip('black') };
           const pusher = new ClipPusher(ffmpeg, clips.moving, await freeUdpPort());
           rtspProfiles[profile].udpPort = pusher.udpPort;
           pushers.push({ pusher, clips });
         }
+        // mainOnly: the /sub mount listens on a port nobody pushes to.
+        rtspProfiles.sub.udpPort ??= await freeUdpPort();
       }
       const onvifUrl = camera.onvif ? `http://${host}:${PORTS.onvif}/onvif/device_service` : null;
       const rtspUrl = `rtsp://${host}:${PORTS.rtsp}/main`;

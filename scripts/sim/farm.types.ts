@@ -71,6 +71,10 @@ export interface FarmOptions {
   readonly clockSkewSeconds?: number;
   /** Folder for pre-encoded clips (reused between runs). */
   readonly clipCacheDir?: string;
+  /** Clip cameras share one clip instead of one with each name burnt in (fast set-up of many cameras). */
+  readonly sharedClips?: boolean;
+  /** Clip cameras push their main stream only (their /sub mount stays silent): half the load, for benchmarks. */
+  readonly mainOnly?: boolean;
   /** Port of the control server on 127.0.0.1; 0 picks one. */
   readonly controlPort?: number;
 }

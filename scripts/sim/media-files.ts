@@ -42,8 +42,9 @@ function clipArgs(spec: ClipSpec, out: string): string[] {
   const bitrate = `${spec.bitrateKbps}k`;
   const codec =
     spec.codec === 'h265'
-      ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `keyint=${spec.gop}:min-keyint=${spec.gop}:scenecut=0:log-level=error`]
-      : ['-c:v', 'libx264', '-preset', 'veryfast', '-g', String(spec.gop), '-keyint_min', String(spec.gop), '-sc_threshold', '0', '-profile:v', 'main'];
+      ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', `keyint=${spec.gop}:min-keyint=${spec.gop}:scenecut=0:bframes=0:log-level=error`]
+      : // No B-frames, as IP cameras send: RTP carries no DTS, and B-frames leave a copying muxer without one.
+        ['-c:v', 'libx264', '-preset', 'veryfast', '-g', String(spec.gop), '-keyint_min', String(spec.gop), '-sc_threshold', '0', '-profile:v', 'main', '-bf', '0'];
   return [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', source,
@@ -60,7 +61,7 @@ function clipArgs(spec: ClipSpec, out: string): string[] {
 export async function ensureClip(cacheDir: string, ffmpeg: string, spec: ClipSpec): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const label = spec.kind === 'black' ? '' : spec.label.replace(/[^A-Za-z0-9_-]/g, '_');
-  const file = path.join(cacheDir, `${spec.kind}-${label}-${spec.codec}-${spec.width}x${spec.height}-${spec.fps}-${spec.gop}-${spec.bitrateKbps}.ts`);
+  const file = path.join(cacheDir, `v2-${spec.kind}-${label}-${spec.codec}-${spec.width}x${spec.height}-${spec.fps}-${spec.gop}-${spec.bitrateKbps}.ts`);
   if (existsSync(file)) return file;
   const partial = `${file}.${process.pid}.partial`;
   await run(ffmpeg, clipArgs(spec, partial), { timeout: 300_000 });

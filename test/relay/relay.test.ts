@@ -232,7 +232,9 @@ describe('relay processes', () => {
     const extraRoot = relayRoot(null, extra.dataDir);
     // An orphan from a "previous run": a process naming the relay root, and its pid file.
     mkdirSync(path.join(extraRoot, 'stale_sub'), { recursive: true });
-    const orphan = spawn('sleep', ['300', extraRoot], { stdio: 'ignore' });
+    const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300_000)', extraRoot], { stdio: 'ignore' });
+    await waitUntil(() => processesMatching(extraRoot).some((p) => p.pid === orphan.pid), 5000);
+    expect(isAlive(orphan.pid!)).toBe(true);
     writeFileSync(path.join(extraRoot, 'stale.pid'), String(orphan.pid));
     await extra.close();
     const { createVigil } = await import('../../gateway/src/composition.js');

@@ -65,8 +65,8 @@ export const configFileSchema = z.strictObject({
       idleSeconds: z.number().min(1).max(3600).default(30),
       maxRelays: z.number().int().min(1).max(10_000).default(256),
       maxTranscodes: z.number().int().min(0).max(256).default(4),
-      startsPerSecond: z.number().min(0.1).max(1000).default(8),
-      startBurst: z.number().int().min(1).max(1000).default(16),
+      startsPerSecond: z.number().min(0.1).max(1000).default(16),
+      startBurst: z.number().int().min(1).max(1000).default(32),
       /** The cameras' usual key-frame interval; segments are cut just below it. */
       gopSeconds: z.number().min(0.2).max(10).default(2),
       socketTimeoutSeconds: z.number().min(1).max(60).default(5),

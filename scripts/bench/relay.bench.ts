@@ -1,0 +1,295 @@
+/**
+ * HLS relay benchmark: Vigil's relays side by side with bare ffmpeg per camera, in the same run,
+ * against simulated 1080p ~3 Mbps cameras with a 2 s GOP on loopback. Writes its figures into
+ * docs/BENCHMARKS.md (section "HLS relay").
+ *
+ *   node --import tsx scripts/bench/relay.bench.ts [--cameras 20] [--seconds 60]
+ *
+ * Every load loop here is bounded in count and time and stops by itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFarm, type Farm } from '../sim/farm.js';
+import { cpuModel, cpuSeconds, machineTicks, percentile, pssMiB } from './proc-stats.js';
+import { writeSection } from './report.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' } } });
+const STEADY = Number(values.cameras);
+const SECONDS = Number(values.seconds);
+const WALL = 64;
+const COLD_RUNS = 10;
+// The wall reuses cameras whose relays went idle after the earlier phases.
+const TOTAL = Math.max(WALL, STEADY * 2 + COLD_RUNS * 2);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Gateway {
+  child: ChildProcess;
+  base: string;
+  token: string;
+}
+
+/**
+ * A TCP port free on 127.0.0.1, below the ephemeral range (32768+) so the gateway's own
+ * port-0 listeners (the RTSP credential proxy) cannot be handed the same one.
+ */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port');
+}
+
+async function startGateway(dataDir: string): Promise<Gateway> {
+  const password = 'bench-root-password-1';
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let out = '';
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (i > 150) throw new Error(`gateway did not start: ${out}`);
+    await sleep(200);
+  }
+  const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const t = await fetch(`${base}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }, body: JSON.stringify({ name: 'bench' }) });
+  return { child, base, token: ((await t.json()) as { token: string }).token };
+}
+
+async function api<T>(g: Gateway, method: string, url: string, body?: unknown): Promise<T> {
+  const res = await fetch(g.base + url, { method, headers: { authorization: `Bearer ${g.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : null });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Asks for a camera's stream and waits for its first playable playlist; seconds, or null on failure. */
+async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string }> {
+  const started = performance.now();
+  const { url } = await api<{ url: string }>(g, 'GET', `/api/cameras/${cameraId}/stream?profile=${profile}`);
+  const res = await fetch(g.base + url);
+  const text = await res.text();
+  const ok = res.ok && /seg_\d{6}\.(ts|m4s)/.test(text);
+  return { seconds: ok ? (performance.now() - started) / 1000 : null, url };
+}
+
+/** Bare ffmpeg per camera, default options (what one would write by hand). */
+function bareFfmpeg(rtspUrl: string, username: string, password: string, dir: string): ChildProcess {
+  mkdirSync(dir, { recursive: true });
+  const url = rtspUrl.replace('rtsp://', `rtsp://${username}:${encodeURIComponent(password)}@`);
+  return spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '6', '-hls_flags', 'delete_segments', path.join(dir, 'index.m3u8')], { stdio: 'ignore' });
+}
+
+async function bareColdStart(farm: Farm, index: number, dir: string): Promise<number | null> {
+  const cam = farm.cameras[index]!;
+  const started = performance.now();
+  const child = bareFfmpeg(cam.rtspUrl, cam.username, cam.password, dir);
+  try {
+    for (let i = 0; i < 300; i++) {
+      await sleep(50);
+      try {
+        if (/\.ts/.test(readFileSync(path.join(dir, 'index.m3u8'), 'utf8'))) return (performance.now() - started) / 1000;
+      } catch {
+        // not yet
+      }
+    }
+    return null;
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Keeps relays alive the way players do: a playlist request every 2 s, for `seconds`. */
+async function keepWatching(g: Gateway, urls: readonly string[], seconds: number): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    await Promise.all(urls.map((u) => fetch(g.base + u).then((r) => r.arrayBuffer()).catch(() => undefined)));
+    await sleep(2000);
+  }
+}
+
+function relayPids(gatewayPid: number): number[] {
+  const out: number[] = [];
+
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === gatewayPid && cmd.startsWith('ffmpeg')) out.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+async function measure(pids: () => number[], seconds: number): Promise<{ cpuPercent: number; pss: number; busy: number }> {
+  const before = new Map(pids().map((p) => [p, cpuSeconds(p)]));
+  const m0 = machineTicks();
+  await sleep(seconds * 1000);
+  const m1 = machineTicks();
+  let cpu = 0;
+  let pss = 0;
+  for (const p of pids()) {
+    cpu += cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p));
+    pss += pssMiB(p);
+  }
+  return { cpuPercent: (cpu / seconds) * 100, pss, busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`starting ${TOTAL} simulated 1080p cameras…`);
+  const farm = await startFarm({
+    network: '127.95',
+    cameras: Array.from({ length: TOTAL }, (_, i) => ({ name: `b${String(i).padStart(3, '0')}`, source: 'clip' as const })),
+    main: { width: 1920, height: 1080, fps: 25, gop: 50, bitrateKbps: 3000 },
+    sub: { width: 640, height: 360, fps: 25, gop: 50, bitrateKbps: 600 },
+    sharedClips: true,
+    // Only main streams are pushed: the simulator's own load would otherwise swamp a 2-core machine.
+    mainOnly: true,
+  });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-bare-'));
+  const lines: string[] = [];
+  let gateway: Gateway | null = null;
+  try {
+    const g = await startGateway(dataDir);
+    gateway = g;
+    const city = await api<{ id: string }>(g, 'POST', '/api/regions', { name: 'Bench City', kind: 'city', adminCode: '110100' });
+    const org = await api<{ id: string }>(g, 'POST', '/api/organisations', { name: 'Bench Bureau', ownerType: 'government' });
+    const ids: string[] = [];
+    for (const c of farm.cameras) {
+      const cam = await api<{ id: string }>(g, 'POST', '/api/cameras', { name: c.name, organisationId: org.id, regionId: city.id, profiles: { main: { url: c.rtspUrl, codec: 'h264' }, sub: { url: c.subRtspUrl, codec: 'h264' } }, credentials: { username: c.username, password: c.password } });
+      ids.push(cam.id);
+    }
+    await sleep(3000);
+
+    // 1. Cold start of one camera, one at a time.
+    let next = 0;
+    const vigilCold: Array<number | null> = [];
+    for (let i = 0; i < COLD_RUNS; i++) vigilCold.push((await openStream(g, ids[next++]!, 'main')).seconds);
+    const bareCold: Array<number | null> = [];
+    for (let i = 0; i < COLD_RUNS; i++) bareCold.push(await bareColdStart(farm, next++, path.join(scratch, `cold${i}`)));
+    const ok = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
+
+    // 2. Steady state: STEADY relays through Vigil vs STEADY bare ffmpegs, CPU and PSS per camera.
+    const steadyIds = ids.slice(next, next + STEADY);
+    const urls = (await Promise.all(steadyIds.map((id) => openStream(g, id, 'main')))).map((r) => r.url);
+    const watching = keepWatching(g, urls, SECONDS + 15);
+    await sleep(10_000);
+    const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS);
+    await watching;
+    const bare: ChildProcess[] = [];
+    for (let i = 0; i < STEADY; i++) {
+      const cam = farm.cameras[next + STEADY + i]!;
+      bare.push(bareFfmpeg(cam.rtspUrl, cam.username, cam.password, path.join(scratch, `steady${i}`)));
+    }
+    await sleep(10_000);
+    const bareSteady = await measure(() => bare.map((b) => b.pid!).filter(Boolean), SECONDS);
+    for (const b of bare) b.kill('SIGKILL');
+    // Let the steady relays go idle before the wall test.
+    await sleep(35_000);
+
+    // 3. A 64-tile wall opening at once.
+    const wallIds = ids.slice(0, WALL);
+    const wallStart = performance.now();
+    const wall = await Promise.all(wallIds.map((id) => openStream(g, id, 'main').catch(() => ({ seconds: null, url: '' }))));
+    const wallTotal = (performance.now() - wallStart) / 1000;
+    const wallTimes = ok(wall.map((w) => w.seconds));
+
+    // 4. 200 viewers across 50 of those cameras for SECONDS: playlist every second, new segments fetched.
+    const viewerUrls = await Promise.all(Array.from({ length: 200 }, (_, i) => api<{ url: string }>(g, 'GET', `/api/cameras/${wallIds[i % 50]!}/stream?profile=main`).then((r) => r.url)));
+    const latencies: number[] = [];
+    let requests = 0;
+    let errors = 0;
+    const viewersUntil = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      viewerUrls.map(async (url) => {
+        const seen = new Set<string>();
+        while (Date.now() < viewersUntil) {
+          const t0 = performance.now();
+          try {
+            const res = await fetch(g.base + url);
+            const text = await res.text();
+            latencies.push(performance.now() - t0);
+            requests += 1;
+            if (!res.ok) errors += 1;
+            for (const seg of text.split('\n').filter((l) => l.startsWith('seg_'))) {
+              if (seen.has(seg)) continue;
+              seen.add(seg);
+              const s = await fetch(g.base + url.replace('index.m3u8', seg));
+              await s.arrayBuffer();
+              requests += 1;
+              if (!s.ok) errors += 1;
+            }
+          } catch {
+            errors += 1;
+            requests += 1;
+          }
+          await sleep(1000);
+        }
+      }),
+    );
+
+    const row = (name: string, xs: number[], goal: string) => `| ${name} | ${xs.length} | ${percentile(xs, 50).toFixed(2)} s | ${percentile(xs, 95).toFixed(2)} s | ${goal} |`;
+    lines.push(
+      `Run ${started.toISOString()} on ${os.cpus().length} × ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ffmpeg 5.1 (Debian).`,
+      `Command: \`node --import tsx scripts/bench/relay.bench.ts --cameras ${STEADY} --seconds ${SECONDS}\`. Cameras: simulated 1920x1080 25 fps, ~3 Mbit/s H.264, 2 s GOP (clip farm on 127.95.x.y, Digest auth); the farm runs on the same machine.`,
+      '',
+      '**Cold start** (request → playlist with a segment), one camera at a time:',
+      '',
+      '| | runs ok | p50 | p95 | goal |',
+      '|---|---|---|---|---|',
+      row('Vigil (API request → first playable playlist)', ok(vigilCold), 'p50 ≤ 3 s, p95 ≤ 4 s'),
+      row('bare ffmpeg, default options (spawn → first segment listed)', ok(bareCold), 'baseline'),
+      '',
+      `**Steady state**, ${STEADY} cameras each way, ${SECONDS} s measured after 10 s warm-up (main streams, players polling every 2 s):`,
+      '',
+      '| | CPU per camera (% of one core) | PSS per camera | machine busy |',
+      '|---|---|---|---|',
+      `| Vigil: gateway process + its ffmpegs | ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} % | ${(vigilSteady.pss / STEADY).toFixed(1)} MiB | ${vigilSteady.busy.toFixed(0)} % |`,
+      `| bare ffmpeg per camera | ${(bareSteady.cpuPercent / STEADY).toFixed(2)} % | ${(bareSteady.pss / STEADY).toFixed(1)} MiB | ${bareSteady.busy.toFixed(0)} % |`,
+      `| ratio Vigil / bare (goal ≤ 1.5×) | ${(vigilSteady.cpuPercent / bareSteady.cpuPercent).toFixed(2)}× | ${(vigilSteady.pss / bareSteady.pss).toFixed(2)}× | |`,
+      '',
+      `**A 64-tile wall opening at once** (1080p main streams: the benchmark farm pushes main streams only): ${wallTimes.length}/${WALL} playable, p50 ${percentile(wallTimes, 50).toFixed(2)} s, p95 ${percentile(wallTimes, 95).toFixed(2)} s, all done in ${wallTotal.toFixed(1)} s (goal: p95 ≤ 6 s, no failures).`,
+      '',
+      `**200 HLS viewers across 50 cameras** for ${SECONDS} s: ${requests} requests, ${errors} errors (${((errors / Math.max(1, requests)) * 100).toFixed(3)} %, goal < 0.1 %), playlist latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (goal < 200 ms).`,
+      '',
+      'Not measured yet: 200 concurrent relays for 10 minutes.',
+    );
+    writeSection('HLS relay', lines.join('\n'));
+    console.log(lines.join('\n'));
+  } finally {
+    if (gateway) {
+      const child = gateway.child;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000)]);
+      child.kill('SIGKILL');
+    }
+    await farm.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPlaylist, reapOrphans, SEGMENT_FILE } from '../../gateway/src/relay/relay-files.js';
+
+describe('relay files', () => {
+  it('accepts only playlist, init and numbered segment names', () => {
+    for (const ok of ['index.m3u8', 'init.mp4', 'seg_000001.ts', 'seg_123456.m4s']) expect(SEGMENT_FILE.test(ok), ok).toBe(true);
+    for (const bad of ['../index.m3u8', 'seg_1.ts', 'seg_000001.ts.bak', 'index.m3u8/..', 'INDEX.M3U8', 'seg_000001.mp4', '', '.']) expect(SEGMENT_FILE.test(bad), bad).toBe(false);
+  });
+
+  it('reads what a playlist says', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-pl-'));
+    expect(readPlaylist(dir)).toBeNull();
+    writeFileSync(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:41\n#EXTINF:1.8,\nseg_000041.ts\n#EXTINF:1.8,\nseg_000042.ts\n');
+    expect(readPlaylist(dir)).toMatchObject({ segments: 2, mediaSequence: 41, targetDuration: 2 });
+  });
+
+  it('reaps only processes that name the relay root, then empties it', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'vigil-reap-'));
+    mkdirSync(path.join(root, 'cam_sub'));
+    // A process that lives 30 s with the root in its command line, as a relay ffmpeg has.
+    const ours = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30_000)', root], { stdio: 'ignore' });
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    // Wait until the child has exec'd sleep (before that its command line is node's).
+    for (let i = 0; i < 50 && !readFileSync(`/proc/${ours.pid}/cmdline`, 'utf8').includes(root); i++) await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(path.join(root, 'a.pid'), String(ours.pid));
+    writeFileSync(path.join(root, 'b.pid'), String(stranger.pid));
+    const killed: number[] = [];
+    expect(reapOrphans(root, (pid) => killed.push(pid))).toBe(1);
+    expect(killed).toEqual([ours.pid]);
+    expect(existsSync(path.join(root, 'cam_sub'))).toBe(false);
+    ours.kill('SIGKILL');
+    stranger.kill('SIGKILL');
+  });
+});
