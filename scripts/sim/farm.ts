@@ -21,6 +21,7 @@ export interface Farm {
   stop(): Promise<void>;
 }
 
+const CAMERAS_PER_PROCESS = 16;
 const DEFAULT_MAIN: ProfileSpec = { width: 640, height: 360, fps: 15, gop: 15, bitrateKbps: 800 };
 const DEFAULT_SUB: ProfileSpec = { width: 320, height: 180, fps: 10, gop: 10, bitrateKbps: 200 };
 
@@ -70,7 +71,10 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   const username = options.username ?? 'admin';
   const password = options.password ?? `sim-${randomBytes(8).toString('hex')}`;
   const list = cameraList(options);
-  const rtsp = new RtspSimProcess();
+  // One GStreamer process serves at most CAMERAS_PER_PROCESS cameras: a single GLib main loop
+  // preparing dozens of 1080p media at once answers DESCRIBE with 503.
+  const shards = Array.from({ length: Math.max(1, Math.ceil(list.length / CAMERAS_PER_PROCESS)) }, () => new RtspSimProcess());
+  const shardOf = new Map<string, RtspSimProcess>();
   const states = new Map<string, CameraState>();
   let control: Awaited<ReturnType<typeof startControlServer>> | null = null;
 
@@ -81,7 +85,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       await state.discovery?.stop();
       await Promise.all(state.pushers.map((p) => p.pusher.stop()));
     }
-    await rtsp.stop();
+    await Promise.all(shards.map((shard) => shard.stop()));
   };
 
   try {
@@ -185,7 +189,13 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       specs.push({ name: camera.name, host, port: PORTS.rtsp, codec, source: source === 'clip' ? 'udp' : 'live', auth, username, password, ...rtspProfiles });
     }
     for (const state of states.values()) for (const p of state.pushers) p.pusher.start();
-    await rtsp.start(specs);
+    await Promise.all(
+      shards.map((shard, i) => {
+        const mine = specs.slice(i * CAMERAS_PER_PROCESS, (i + 1) * CAMERAS_PER_PROCESS);
+        for (const spec of mine) shardOf.set(spec.name, shard);
+        return shard.start(mine);
+      }),
+    );
     for (const state of states.values()) {
       await state.onvif?.start();
       await state.discovery?.start();
@@ -199,7 +209,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
     const state = states.get(name);
     if (!state) throw new Error(`no camera named ${name}`);
     state.fault = fault;
-    await rtsp.setFault(name, fault);
+    await shardOf.get(name)!.setFault(name, fault);
     await state.onvif?.setFault(fault);
     await state.discovery?.setFault(fault);
     // Clip cameras cannot restyle a live picture: they loop a frozen or black clip instead.
@@ -210,7 +220,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
   return {
     cameras: [...states.values()].map((s) => s.descriptor),
     controlUrl: control.url,
-    pids: () => [rtsp.pid, ...[...states.values()].flatMap((s) => s.pushers.map((p) => p.pusher.pid))].filter((p): p is number => p !== undefined),
+    pids: () => [...shards.map((shard) => shard.pid), ...[...states.values()].flatMap((s) => s.pushers.map((p) => p.pusher.pid))].filter((p): p is number => p !== undefined),
     faultOf: (name) => states.get(name)?.fault,
     setFault,
     stop,
