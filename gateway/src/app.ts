@@ -25,9 +25,8 @@ import type { UserService } from './services/user.service.js';
 import type { ViewService } from './services/view.service.js';
 import type { AuditRepository } from './storage/repositories/audit.repository.js';
 
-export interface AppDeps {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
+/** The services the HTTP routes call; the composition root builds them. */
+export interface AppServices {
   readonly auth: AuthService;
   readonly users: UserService;
   readonly cameras: CameraService;
@@ -37,6 +36,11 @@ export interface AppDeps {
   readonly views: ViewService;
   readonly streams: StreamService;
   readonly audit: AuditRepository;
+}
+
+export interface AppDeps extends AppServices {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly system: Omit<SystemDeps, 'registry'>;
   readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly bodyLimitKb: number };
   readonly sessionTtlMs: number;

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { ffmpegAvailability } from './adapters/ffmpeg/ffmpeg-availability.js';
-import { createApp } from './app.js';
+import { createApp, type AppServices } from './app.js';
 import type { Config } from './config/config.schema.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Logger } from './logging/logger.js';
@@ -38,18 +38,7 @@ export const VERSION = '0.1.0';
 
 export interface Vigil {
   readonly app: Express;
-  readonly services: {
-    readonly auth: AuthService;
-    readonly users: UserService;
-    readonly cameras: CameraService;
-    readonly credentials: CameraCredentialService;
-    readonly organisations: OrganisationService;
-    readonly regions: RegionService;
-    readonly views: ViewService;
-    readonly streams: StreamService;
-    readonly relays: RelayManager;
-    readonly audit: AuditRepository;
-  };
+  readonly services: AppServices & { readonly relays: RelayManager };
   close(): Promise<void>;
 }
 
