@@ -12,6 +12,7 @@ import { organisationRoutes } from './http/routes/organisation.routes.js';
 import { regionRoutes } from './http/routes/region.routes.js';
 import { sessionRoutes } from './http/routes/session.routes.js';
 import { streamRoutes } from './http/routes/stream.routes.js';
+import { healthRoutes } from './http/routes/health.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
 import { tokenRoutes } from './http/routes/token.routes.js';
 import { userRoutes } from './http/routes/user.routes.js';
@@ -21,6 +22,9 @@ import type { CameraCredentialService } from './services/camera-credential.servi
 import type { OrganisationService } from './services/organisation.service.js';
 import type { RegionService } from './services/region.service.js';
 import type { StreamService } from './services/stream.service.js';
+import type { HealthService } from './services/health.service.js';
+import type { OnlineRateService } from './services/online-rate.service.js';
+import type { TicketService } from './services/ticket.service.js';
 import type { UserService } from './services/user.service.js';
 import type { ViewService } from './services/view.service.js';
 import type { AuditRepository } from './storage/repositories/audit.repository.js';
@@ -35,6 +39,9 @@ export interface AppServices {
   readonly regions: RegionService;
   readonly views: ViewService;
   readonly streams: StreamService;
+  readonly health: HealthService;
+  readonly onlineRate: OnlineRateService;
+  readonly tickets: TicketService;
   readonly audit: AuditRepository;
 }
 
@@ -63,6 +70,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...cameraRoutes(deps.cameras, deps.credentials, deps.limits),
     ...auditRoutes(deps.audit, deps.views, deps.limits),
     ...streamRoutes(deps.streams),
+    ...healthRoutes(deps.health, deps.onlineRate, deps.tickets, deps.limits),
   );
   return routes;
 }

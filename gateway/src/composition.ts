@@ -19,11 +19,14 @@ import { OrganisationService } from './services/organisation.service.js';
 import { RegionService } from './services/region.service.js';
 import { StreamService } from './services/stream.service.js';
 import { RelayManager } from './relay/relay-manager.js';
+import type { HealthMonitor } from './health/health-monitor.js';
 import { StreamTokens } from './security/stream-token.js';
 import { relayRoot } from './relay/relay-root.js';
 import { UserService } from './services/user.service.js';
 import { ViewService } from './services/view.service.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
+import { HealthRepository } from './storage/repositories/health.repository.js';
+import { buildHealth } from './health/health.composition.js';
 import { migrate, ping } from './storage/migrator.js';
 import { AuditRepository } from './storage/repositories/audit.repository.js';
 import { CameraRepository } from './storage/repositories/camera.repository.js';
@@ -38,7 +41,7 @@ export const VERSION = '0.1.0';
 
 export interface Vigil {
   readonly app: Express;
-  readonly services: AppServices & { readonly relays: RelayManager };
+  readonly services: AppServices & { readonly relays: RelayManager; readonly monitor: HealthMonitor };
   close(): Promise<void>;
 }
 
@@ -148,8 +151,21 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       onBytes: (n) => metrics?.streamBytes.inc(n),
     });
     streams.start();
+    const health = await buildHealth({
+      config,
+      db,
+      repository: new HealthRepository(db),
+      cameras,
+      credentials,
+      regions: repos.regions,
+      audit,
+      clock,
+      logger,
+      metrics: () => metrics,
+    });
     metrics = createMetrics({
       cameraCounts: () => repos.cameras.countsByGroup(clock.now()),
+      healthSamples: () => health.monitor.samples(),
       activeRelays: () => relays.size,
       activeViewers: () => streams.viewers,
     });
@@ -165,6 +181,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       regions,
       views,
       streams,
+      health: health.service,
+      onlineRate: health.onlineRate,
+      tickets: health.tickets,
       audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb },
@@ -173,11 +192,16 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       ...(options.webRoot && { webRoot: options.webRoot }),
     });
     const close = async () => {
+      await health.stop();
       await streams.stop();
       await relays.stop();
       await database.close();
     };
-    return { app, services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, audit: repos.audit }, close };
+    return {
+      app,
+      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, audit: repos.audit },
+      close,
+    };
   } catch (err) {
     await database.close();
     throw err;

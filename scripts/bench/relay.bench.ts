@@ -8,7 +8,7 @@
  * Every load loop here is bounded in count and time and stops by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,9 +54,12 @@ async function freePort(): Promise<number> {
 async function startGateway(dataDir: string): Promise<Gateway> {
   const password = 'bench-root-password-1';
   const port = await freePort();
+  // Health checks would add their own probes and media checks to what is measured: off here.
+  const configFile = path.join(dataDir, 'bench.yaml');
+  writeFileSync(configFile, 'health:\n  enabled: false\n');
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
+    env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let out = '';

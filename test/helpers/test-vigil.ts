@@ -23,9 +23,15 @@ export interface TestVigil extends Vigil {
 }
 
 /** A Vigil on a real SQLite file in a fresh temporary folder, logging into memory. */
-export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestVigil> {
+export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string>; config?: Record<string, unknown> } = {}): Promise<TestVigil> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
-  const config = loadConfig({ env: { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'debug', VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env }, cwd: process.cwd() });
+  // Scheduled health checks stay off unless a test asks: catalog tests register cameras at
+  // made-up addresses, and nothing may be probed outside loopback.
+  const config = loadConfig({
+    env: { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'debug', VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, ...options.env },
+    cwd: process.cwd(),
+    overrides: { health: { enabled: false }, ...options.config },
+  });
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -47,6 +47,8 @@ const SAMPLE_BODIES: Record<string, () => unknown> = {
   'put /api/cameras/{id}/credentials': () => ({ username: 'matrix', password: 'matrix-password' }),
   'post /api/cameras/{id}/views': () => ({ reason: 'matrix' }),
   'post /api/streams/prewarm': () => ({ cameraIds: [t.cameraB] }),
+  'post /api/cameras/{id}/health/check': () => ({}),
+  'post /api/cameras/{id}/maintenance-windows': () => ({ startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00Z', reason: 'matrix' }),
 };
 
 const SELF_SERVICE = new Set(['get /api/session', 'delete /api/session', 'put /api/session/password', 'post /api/tokens', 'get /api/tokens']);

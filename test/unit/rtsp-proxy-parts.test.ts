@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authorization, pickChallenge } from '../../gateway/src/adapters/rtsp/rtsp-client-auth.js';
 import { RtspFramingError, RtspReader, writeMessage } from '../../gateway/src/adapters/rtsp/rtsp-message.js';
-import { splitUpstream, toProxy, toUpstream } from '../../gateway/src/relay/rtsp-url-map.js';
+import { splitUpstream, toProxy, toUpstream } from '../../gateway/src/adapters/rtsp/rtsp-url-map.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -18,6 +18,18 @@ describe('RtspReader', () => {
     expect(items.map((i) => i.kind)).toEqual(['message', 'frame', 'frame']);
     expect(items[0]).toMatchObject({ startLine: 'RTSP/1.0 200 OK', body: sdp });
     expect(items[1]!.kind === 'frame' && [...items[1]!.bytes]).toEqual([...frame]);
+  });
+
+  it('hands a run of whole frames over as one slice, keeping a partial frame and a following message apart', () => {
+    const frame = Buffer.from([0x24, 0x00, 0x00, 0x03, 0xaa, 0xbb, 0xcc]);
+    const keepalive = writeMessage('RTSP/1.0 200 OK', [['CSeq', '9']]);
+    const reader = new RtspReader();
+    const first = reader.push(Buffer.concat([frame, frame, frame, keepalive, frame.subarray(0, 5)]));
+    expect(first.map((i) => i.kind)).toEqual(['frame', 'message']);
+    expect(first[0]!.kind === 'frame' && first[0]!.bytes.length).toBe(3 * frame.length);
+    expect(first[1]).toMatchObject({ startLine: 'RTSP/1.0 200 OK' });
+    const second = reader.push(frame.subarray(5));
+    expect(second.length === 1 && second[0]!.kind === 'frame' && [...second[0]!.bytes]).toEqual([...frame]);
   });
 
   it('refuses an endless header and a silly Content-Length', () => {

@@ -24,6 +24,17 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; type:
 export interface LoadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Settings laid over the file's (tests and tools), as the file would write them. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+}
+
+/** Copies `source` into `target`, object by object. */
+function mergeInto(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (isPlainObject(value) && isPlainObject(current)) mergeInto(current, value);
+    else target[key] = isPlainObject(value) ? structuredClone(value) : value;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -88,6 +99,7 @@ export function loadConfig(options: LoadOptions): Config {
   const configPath = env.VIGIL_CONFIG;
   const file = configPath ? path.resolve(cwd, configPath) : null;
   const raw = file ? readFile(file) : {};
+  if (options.overrides) mergeInto(raw, options.overrides);
 
   const envFor = new Map<string, string>();
   for (const override of ENV_OVERRIDES) {

@@ -13,6 +13,10 @@ const ownerCodes = z.strictObject({
   network: z.string().regex(/^[0-9]$/, 'must be 1 digit'),
 });
 
+const seconds = (fallback: number) => z.number().min(1).max(86_400).default(fallback);
+const mediaSeconds = (fallback: number) => z.number().min(0).max(7 * 86_400).default(fallback);
+const minutes = (fallback: number) => z.number().min(0).max(30 * 24 * 60).default(fallback);
+
 export const configFileSchema = z.strictObject({
   server: z
     .strictObject({
@@ -79,6 +83,47 @@ export const configFileSchema = z.strictObject({
       tokenTtlMinutes: z.number().min(1).max(24 * 60).default(15),
       /** A view ends when its player made no request for this long. */
       viewIdleSeconds: z.number().min(5).max(3600).default(30),
+    })
+    .prefault({}),
+  health: z
+    .strictObject({
+      /** Run the health checks at all (off for tools that only read the catalog). */
+      enabled: z.boolean().default(true),
+      /** Seconds between checks of one camera, by tier in force. */
+      intervalSeconds: z
+        .strictObject({ key: seconds(30), attention: seconds(120), general: seconds(600) })
+        .prefault({}),
+      /** Seconds between media checks (a few seconds of decoded video) of one camera; 0 = every check. */
+      mediaIntervalSeconds: z
+        .strictObject({ key: mediaSeconds(300), attention: mediaSeconds(900), general: mediaSeconds(3600) })
+        .prefault({}),
+      /** Each next check comes up to this fraction of its interval early (never late). */
+      jitter: z.number().min(0).max(0.5).default(0.1),
+      /** Checks running at once. */
+      concurrency: z.number().int().min(1).max(2000).default(64),
+      /** Media checks (ffmpeg decoding) running at once. */
+      mediaConcurrency: z.number().int().min(1).max(64).default(2),
+      /** Deadline of the TCP + RTSP steps, and of each ONVIF call, in ms. */
+      timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+      mediaSampleSeconds: z.number().min(2).max(30).default(4),
+      /** A still or black picture must last this long to count. */
+      stillSeconds: z.number().min(0.5).max(20).default(2),
+      failuresToOffline: z.number().int().min(1).max(20).default(3),
+      degradedToDegraded: z.number().int().min(1).max(20).default(2),
+      successesToOnline: z.number().int().min(1).max(20).default(2),
+      flapping: z
+        .strictObject({
+          /** State changes within the window that mark a camera as flapping. */
+          changes: z.number().int().min(2).max(100).default(4),
+          windowMinutes: z.number().min(1).max(24 * 60).default(60),
+          /** Consecutive agreeing checks that settle a flapping camera. */
+          settleAfter: z.number().int().min(1).max(100).default(6),
+        })
+        .prefault({}),
+      /** Minutes a camera stays offline or degraded before a repair ticket opens, by tier. */
+      ticketAfterMinutes: z
+        .strictObject({ key: minutes(10), attention: minutes(60), general: minutes(240) })
+        .prefault({}),
     })
     .prefault({}),
   viewing: z

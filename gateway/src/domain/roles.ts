@@ -23,6 +23,9 @@ export const PERMISSIONS = [
   'audit:views',
   'metrics:read',
   'token:manage',
+  'health:read',
+  'health:check',
+  'health:maintain',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,11 +38,12 @@ export type Access = Permission | 'public' | 'session' | 'stream-token';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  reviewer: ['organisation:read', 'region:read', 'camera:read', 'camera:review', 'camera:view', 'audit:views', 'token:manage'],
-  operator: ['organisation:read', 'region:read', 'camera:read', 'camera:view', 'token:manage'],
-  technician: ['organisation:read', 'region:read', 'camera:read', 'metrics:read', 'token:manage'],
+  reviewer: ['organisation:read', 'region:read', 'camera:read', 'camera:review', 'camera:view', 'audit:views', 'token:manage', 'health:read'],
+  operator: ['organisation:read', 'region:read', 'camera:read', 'camera:view', 'token:manage', 'health:read'],
+  // Technicians keep cameras working: health, "check now" and maintenance windows.
+  technician: ['organisation:read', 'region:read', 'camera:read', 'metrics:read', 'token:manage', 'health:read', 'health:check', 'health:maintain'],
   // Integrators register and look after their own organisation's cameras; they never watch video.
-  integrator: ['organisation:read', 'region:read', 'camera:read', 'camera:create', 'camera:update', 'camera:delete', 'camera:credentials', 'audit:views', 'token:manage'],
+  integrator: ['organisation:read', 'region:read', 'camera:read', 'camera:create', 'camera:update', 'camera:delete', 'camera:credentials', 'audit:views', 'token:manage', 'health:read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

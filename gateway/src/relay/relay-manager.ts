@@ -3,7 +3,7 @@ import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { reapOrphans } from './relay-files.js';
 import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
-import { RtspAuthProxy } from './rtsp-auth-proxy.js';
+import { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 
 export interface RelayLimits {
   /** Most relays at once; at the cap, higher tiers displace lower ones. */

@@ -7,7 +7,7 @@ import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-p
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
 import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
-import type { RtspAuthProxy } from './rtsp-auth-proxy.js';
+import type { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
 

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { HealthState } from '../domain/health-state.js';
 import type { Role } from '../domain/roles.js';
 import type { CameraSource, OwnerType, ProfileKind, RegionKind } from '../domain/catalog.js';
 import type { Lifecycle } from '../domain/camera-lifecycle.js';
@@ -161,6 +162,41 @@ export interface CameraViewTable {
   ended_at: string | null;
 }
 
+export interface HealthTransitionTable {
+  id: Generated<number>;
+  camera_id: string;
+  at: string;
+  from_state: HealthState;
+  to_state: HealthState;
+  reason: string;
+}
+
+export interface MaintenanceWindowTable {
+  id: string;
+  camera_id: string;
+  starts_at: string;
+  /** Exclusive. */
+  ends_at: string;
+  reason: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface RepairTicketTable {
+  id: string;
+  camera_id: string;
+  /** The camera's organisation when the ticket opened: the ticket is theirs to fix. */
+  organisation_id: string;
+  tier: Tier;
+  /** offline or degraded when opened. */
+  state: HealthState;
+  reason: string;
+  /** When the camera went down (opened_at is later, by the tier's threshold). */
+  down_since: string;
+  opened_at: string;
+  closed_at: string | null;
+}
+
 export interface MigrationTable {
   name: string;
   applied_at: string;
@@ -179,6 +215,9 @@ export interface Database {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   camera_views: CameraViewTable;
+  health_transitions: HealthTransitionTable;
+  maintenance_windows: MaintenanceWindowTable;
+  repair_tickets: RepairTicketTable;
   vigil_migrations: MigrationTable;
 }
 
@@ -192,3 +231,5 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type UserRow = Selectable<UserTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type CameraViewRow = Selectable<CameraViewTable>;
+export type RepairTicketRow = Selectable<RepairTicketTable>;
+export type MaintenanceWindowRow = Selectable<MaintenanceWindowTable>;

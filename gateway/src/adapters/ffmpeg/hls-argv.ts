@@ -20,7 +20,7 @@ export interface HlsRelaySettings {
   readonly transcodeKbps: number;
 }
 
-function assertNoCredentials(url: string): void {
+export function assertNoCredentials(url: string): void {
   const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
   if (authority.includes('@')) throw new Error('hls argv: the input URL must not carry credentials');
   if (!/^rtsps?:\/\//i.test(url)) throw new Error('hls argv: the input must be rtsp:// or rtsps://');

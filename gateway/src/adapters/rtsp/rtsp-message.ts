@@ -12,6 +12,7 @@ export interface RtspMessage {
   readonly body: Buffer;
 }
 
+/** One or more whole interleaved frames, back to back, exactly as received. */
 export interface InterleavedFrame {
   readonly kind: 'frame';
   readonly bytes: Buffer;
@@ -43,9 +44,15 @@ export class RtspReader {
     const buf = this.#buffer;
     if (buf.length === 0) return null;
     if (buf[0] === 0x24) {
-      if (buf.length < 4) return null;
-      const total = 4 + buf.readUInt16BE(2);
-      if (buf.length < total) return null;
+      // A relay moves hundreds of RTP packets a second: hand over the whole run of complete frames
+      // as one slice, so the caller makes one write per TCP chunk rather than one per packet.
+      let total = 0;
+      while (buf.length - total >= 4 && buf[total] === 0x24) {
+        const next = total + 4 + buf.readUInt16BE(total + 2);
+        if (next > buf.length) break;
+        total = next;
+      }
+      if (total === 0) return null;
       this.#buffer = buf.subarray(total);
       return { kind: 'frame', bytes: buf.subarray(0, total) };
     }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { authorization, pickChallenge, type Challenge } from '../adapters/rtsp/rtsp-client-auth.js';
-import { headerValue, RtspReader, writeMessage, type RtspMessage } from '../adapters/rtsp/rtsp-message.js';
+import { authorization, pickChallenge, type Challenge } from './rtsp-client-auth.js';
+import { headerValue, RtspReader, writeMessage, type RtspMessage } from './rtsp-message.js';
 import { splitUpstream, toProxy, toUpstream, type UrlMap } from './rtsp-url-map.js';
 
 export interface ProxyTarget {
@@ -132,13 +132,11 @@ class ProxySession {
         this.#closeBoth();
         return;
       }
-      // Hundreds of RTP packets a second per camera: cork so they leave in one writev, not one syscall each.
-      client.cork();
+      // The reader hands runs of frames as one slice, so this is usually a single write per chunk.
       for (const item of items) {
         if (item.kind === 'frame') client.write(item.bytes);
         else this.#onResponse(item);
       }
-      process.nextTick(() => client.uncork());
     });
     this.#upstream.on('close', () => {
       this.#onResponse(null);
