@@ -13,6 +13,7 @@ import { regionRoutes } from './http/routes/region.routes.js';
 import { sessionRoutes } from './http/routes/session.routes.js';
 import { streamRoutes } from './http/routes/stream.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
+import { onboardingRoutes } from './http/routes/onboarding.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
 import { tokenRoutes } from './http/routes/token.routes.js';
 import { userRoutes } from './http/routes/user.routes.js';
@@ -25,6 +26,9 @@ import type { StreamService } from './services/stream.service.js';
 import type { HealthService } from './services/health.service.js';
 import type { OnlineRateService } from './services/online-rate.service.js';
 import type { TicketService } from './services/ticket.service.js';
+import type { DiscoveryService } from './services/discovery.service.js';
+import type { CameraImportService } from './services/camera-import.service.js';
+import type { StreamProbeService } from './services/stream-probe.service.js';
 import type { UserService } from './services/user.service.js';
 import type { ViewService } from './services/view.service.js';
 import type { AuditRepository } from './storage/repositories/audit.repository.js';
@@ -42,6 +46,9 @@ export interface AppServices {
   readonly health: HealthService;
   readonly onlineRate: OnlineRateService;
   readonly tickets: TicketService;
+  readonly discovery: DiscoveryService;
+  readonly imports: CameraImportService;
+  readonly probes: StreamProbeService;
   readonly audit: AuditRepository;
 }
 
@@ -49,7 +56,7 @@ export interface AppDeps extends AppServices {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly system: Omit<SystemDeps, 'registry'>;
-  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly bodyLimitKb: number };
+  readonly limits: { readonly defaultPageSize: number; readonly maxPageSize: number; readonly bodyLimitKb: number; readonly importMaxKb: number };
   readonly sessionTtlMs: number;
   /** Proxies whose X-Forwarded-For is believed; from anyone else the header is ignored. */
   readonly trustedProxies: readonly string[];
@@ -71,6 +78,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...auditRoutes(deps.audit, deps.views, deps.limits),
     ...streamRoutes(deps.streams),
     ...healthRoutes(deps.health, deps.onlineRate, deps.tickets, deps.limits),
+    ...onboardingRoutes(deps.discovery, deps.imports, deps.probes),
   );
   return routes;
 }
@@ -90,6 +98,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(express.json({ limit: `${deps.limits.bodyLimitKb}kb`, strict: true }));
+  // CSV imports are the one non-JSON body, and larger.
+  app.use(express.text({ type: 'text/csv', limit: `${deps.limits.importMaxKb}kb` }));
   app.use(authenticate(deps.auth));
   const router = express.Router();
   mountRoutes(router, allRoutes(deps));

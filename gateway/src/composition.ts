@@ -26,6 +26,9 @@ import { UserService } from './services/user.service.js';
 import { ViewService } from './services/view.service.js';
 import { MIGRATIONS } from './storage/migrations/index.js';
 import { HealthRepository } from './storage/repositories/health.repository.js';
+import { DiscoveryService } from './services/discovery.service.js';
+import { CameraImportService } from './services/camera-import.service.js';
+import { StreamProbeService } from './services/stream-probe.service.js';
 import { buildHealth } from './health/health.composition.js';
 import { migrate, ping } from './storage/migrator.js';
 import { AuditRepository } from './storage/repositories/audit.repository.js';
@@ -163,6 +166,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       logger,
       metrics: () => metrics,
     });
+    const discovery = new DiscoveryService({ cameras, cameraRepo: repos.cameras, clock, logger: logger.child({ component: 'discovery' }), settings: config.discovery });
+    const imports = new CameraImportService({ db, cameras, organisations: repos.organisations, regions: repos.regions, audit, maxRows: config.imports.maxRows });
+    const probes = new StreamProbeService(config.health.timeoutMs);
     metrics = createMetrics({
       cameraCounts: () => repos.cameras.countsByGroup(clock.now()),
       healthSamples: () => health.monitor.samples(),
@@ -184,9 +190,12 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       health: health.service,
       onlineRate: health.onlineRate,
       tickets: health.tickets,
+      discovery,
+      imports,
+      probes,
       audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
-      limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb },
+      limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb, importMaxKb: config.imports.maxKb },
       sessionTtlMs,
       trustedProxies: config.server.trustedProxies,
       ...(options.webRoot && { webRoot: options.webRoot }),
@@ -199,7 +208,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     };
     return {
       app,
-      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, audit: repos.audit },
+      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, discovery, imports, probes, audit: repos.audit },
       close,
     };
   } catch (err) {

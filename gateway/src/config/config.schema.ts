@@ -126,6 +126,29 @@ export const configFileSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  discovery: z
+    .strictObject({
+      /** Most unicast addresses one run may probe (a /20 is 4,094). */
+      maxAddresses: z.number().int().min(1).max(65_536).default(4096),
+      /** Unicast Probes sent per second. */
+      probesPerSecond: z.number().int().min(1).max(10_000).default(200),
+      /** Devices interrogated at once. */
+      interrogationConcurrency: z.number().int().min(1).max(256).default(16),
+      /** Deadline of each SOAP call while interrogating. */
+      soapTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+      /** Accept device addresses (XAddrs) on other hosts than the one that replied. */
+      allowForeignXAddrs: z.boolean().default(false),
+      /** Finished runs kept for reading. */
+      keepRuns: z.number().int().min(1).max(1000).default(50),
+    })
+    .prefault({}),
+  imports: z
+    .strictObject({
+      /** Largest CSV file accepted, in KiB. */
+      maxKb: z.number().int().min(1).max(262_144).default(20_480),
+      maxRows: z.number().int().min(1).max(200_000).default(50_000),
+    })
+    .prefault({}),
   viewing: z
     .strictObject({
       /** Owner types whose cameras may only be watched with a stated reason. */

@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   'health:read',
   'health:check',
   'health:maintain',
+  'discovery:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,7 +42,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   reviewer: ['organisation:read', 'region:read', 'camera:read', 'camera:review', 'camera:view', 'audit:views', 'token:manage', 'health:read'],
   operator: ['organisation:read', 'region:read', 'camera:read', 'camera:view', 'token:manage', 'health:read'],
   // Technicians keep cameras working: health, "check now" and maintenance windows.
-  technician: ['organisation:read', 'region:read', 'camera:read', 'metrics:read', 'token:manage', 'health:read', 'health:check', 'health:maintain'],
+  technician: ['organisation:read', 'region:read', 'camera:read', 'metrics:read', 'token:manage', 'health:read', 'health:check', 'health:maintain', 'discovery:run'],
   // Integrators register and look after their own organisation's cameras; they never watch video.
   integrator: ['organisation:read', 'region:read', 'camera:read', 'camera:create', 'camera:update', 'camera:delete', 'camera:credentials', 'audit:views', 'token:manage', 'health:read'],
 };

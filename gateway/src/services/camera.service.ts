@@ -12,7 +12,7 @@ import { uniqueViolation } from '../storage/db-errors.js';
 import type { CameraRecord, CameraRepository, CameraSortKey, Conflict } from '../storage/repositories/camera.repository.js';
 import type { OrganisationRepository } from '../storage/repositories/organisation.repository.js';
 import type { RegionRepository } from '../storage/repositories/region.repository.js';
-import type { CameraUpdate, Database, StreamProfileRow } from '../storage/schema.js';
+import type { CameraUpdate, Database, OrganisationRow, RegionRow, StreamProfileRow } from '../storage/schema.js';
 import type { Actor } from './actor.js';
 import type { AuditService } from './audit.service.js';
 import type { CameraCreateInput, CameraUpdateInput } from './camera.input.js';
@@ -42,6 +42,12 @@ export interface CameraListQuery {
   readonly tier?: Tier | undefined;
   readonly lifecycle?: Lifecycle | undefined;
   readonly q?: string | undefined;
+}
+
+/** Lookups a bulk caller may cache across rows (an import names the same few organisations). */
+export interface CreateLookups {
+  readonly organisation?: (id: string) => Promise<OrganisationRow | undefined>;
+  readonly region?: (id: string) => Promise<RegionRow | undefined>;
 }
 
 /** How many times a create is retried when another writer took the same national code first. */
@@ -85,6 +91,24 @@ export class CameraService {
   }
 
   async create(input: CameraCreateInput, actor: Actor): Promise<CameraView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const id = await this.deps.db.transaction().execute((trx) => this.createWithin(trx, input, actor));
+        return await this.get(id, actor);
+      } catch (err) {
+        const violation = uniqueViolation(err);
+        if (violation?.column === 'national_code' && attempt < CODE_RETRIES) continue;
+        if (violation) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists', { field: violation.column });
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Validates and inserts one camera inside the caller's transaction (the API's create, and each
+   * row of a CSV import, so both refuse exactly the same things). Returns the new camera's id.
+   */
+  async createWithin(trx: Db, input: CameraCreateInput, actor: Actor, lookups: CreateLookups = {}): Promise<string> {
     const now = this.deps.clock.now();
     const id = randomUUID();
     this.checkOverride(input.tierOverride, now);
@@ -95,69 +119,57 @@ export class CameraService {
     this.checkDistinctProfiles(profiles);
     if (input.credentials) this.deps.credentials.remember(input.credentials);
     const lifecycle = input.lifecycle ?? (actor.role === 'system' ? 'approved' : initialLifecycle(actor.role));
-
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.deps.db.transaction().execute(async (trx) => {
-          const organisation = await this.deps.organisations.findById(input.organisationId, trx);
-          const region = await this.deps.regions.findById(input.regionId, trx);
-          // An organisation the actor cannot see does not exist for them.
-          if (!organisation || !inScope(actor.scope, organisation.id, null)) {
-            throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
-          }
-          if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
-          const serialKey = input.serialNumber ? normaliseSerial(input.serialNumber) : null;
-          const conflict = await this.deps.cameras.findConflict(
-            { addressKeys: profiles.map((p) => p.address_key), serialKey, macAddress: mac, onvifEndpointRef: input.onvifEndpointRef ?? null },
-            null,
-            trx,
-          );
-          if (conflict) throw duplicate(conflict);
-          const nationalCode = await this.deps.nationalCodes.assign(region.id, organisation.owner_type, organisation.industry_code, trx);
-          const at = now.toISOString();
-          await this.deps.cameras.insert(
-            {
-              id,
-              national_code: nationalCode,
-              name: input.name,
-              manufacturer: input.manufacturer ?? null,
-              model: input.model ?? null,
-              serial_number: input.serialNumber ?? null,
-              serial_key: serialKey,
-              mac_address: mac,
-              hardware_id: input.hardwareId ?? null,
-              onvif_endpoint_ref: input.onvifEndpointRef ?? null,
-              onvif_address: input.onvifAddress ?? null,
-              organisation_id: organisation.id,
-              region_id: region.id,
-              latitude: input.latitude ?? null,
-              longitude: input.longitude ?? null,
-              address: input.address ?? null,
-              description: input.description ?? null,
-              tier: input.tier ?? 'general',
-              tier_override: input.tierOverride?.tier ?? null,
-              tier_override_expires_at: input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null,
-              lifecycle,
-              lifecycle_reason: null,
-              lifecycle_changed_at: at,
-              source: input.source ?? 'rtsp',
-              created_at: at,
-              updated_at: at,
-            },
-            trx,
-          );
-          for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
-          if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
-          await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, { nationalCode, lifecycle, hasCredentials: Boolean(input.credentials) });
-        });
-        return await this.get(id, actor);
-      } catch (err) {
-        const violation = uniqueViolation(err);
-        if (violation?.column === 'national_code' && attempt < CODE_RETRIES) continue;
-        if (violation) throw new VigilError('DUPLICATE_CAMERA', 'a camera with the same identity or stream address exists', { field: violation.column });
-        throw err;
-      }
+    const organisation = await (lookups.organisation ?? ((oid: string) => this.deps.organisations.findById(oid, trx)))(input.organisationId);
+    const region = await (lookups.region ?? ((rid: string) => this.deps.regions.findById(rid, trx)))(input.regionId);
+    // An organisation the actor cannot see does not exist for them.
+    if (!organisation || !inScope(actor.scope, organisation.id, null)) {
+      throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
     }
+    if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
+    const serialKey = input.serialNumber ? normaliseSerial(input.serialNumber) : null;
+    const conflict = await this.deps.cameras.findConflict(
+      { addressKeys: profiles.map((p) => p.address_key), serialKey, macAddress: mac, onvifEndpointRef: input.onvifEndpointRef ?? null },
+      null,
+      trx,
+    );
+    if (conflict) throw duplicate(conflict);
+    const nationalCode = await this.deps.nationalCodes.assign(region.id, organisation.owner_type, organisation.industry_code, trx);
+    const at = now.toISOString();
+    await this.deps.cameras.insert(
+      {
+        id,
+        national_code: nationalCode,
+        name: input.name,
+        manufacturer: input.manufacturer ?? null,
+        model: input.model ?? null,
+        serial_number: input.serialNumber ?? null,
+        serial_key: serialKey,
+        mac_address: mac,
+        hardware_id: input.hardwareId ?? null,
+        onvif_endpoint_ref: input.onvifEndpointRef ?? null,
+        onvif_address: input.onvifAddress ?? null,
+        organisation_id: organisation.id,
+        region_id: region.id,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+        address: input.address ?? null,
+        description: input.description ?? null,
+        tier: input.tier ?? 'general',
+        tier_override: input.tierOverride?.tier ?? null,
+        tier_override_expires_at: input.tierOverride ? new Date(input.tierOverride.expiresAt).toISOString() : null,
+        lifecycle,
+        lifecycle_reason: null,
+        lifecycle_changed_at: at,
+        source: input.source ?? 'rtsp',
+        created_at: at,
+        updated_at: at,
+      },
+      trx,
+    );
+    for (const profile of profiles) await this.deps.cameras.upsertProfile(profile, trx);
+    if (input.credentials) await this.deps.credentials.store(id, input.credentials, at, trx);
+    await this.deps.audit.record(trx, actor, 'camera.created', { type: 'camera', id }, { nationalCode, lifecycle, hasCredentials: Boolean(input.credentials) });
+    return id;
   }
 
   async update(id: string, input: CameraUpdateInput, actor: Actor): Promise<CameraView> {
@@ -296,6 +308,9 @@ export class CameraService {
     if ((latitude === null) !== (longitude === null)) {
       throw new VigilError('VALIDATION_FAILED', 'latitude and longitude go together', { field: latitude === null ? 'latitude' : 'longitude' });
     }
+    // The HTTP schema bounds these too; imports and other callers come through here.
+    if (latitude !== null && !(latitude >= -90 && latitude <= 90)) throw new VigilError('VALIDATION_FAILED', 'latitude must be between -90 and 90', { field: 'latitude' });
+    if (longitude !== null && !(longitude >= -180 && longitude <= 180)) throw new VigilError('VALIDATION_FAILED', 'longitude must be between -180 and 180', { field: 'longitude' });
   }
 
   private checkDistinctProfiles(profiles: readonly StreamProfileRow[]): void {
