@@ -44,6 +44,9 @@ interface Entry {
   sealed: string | null;
   /** The login opened from `sealed`, kept while `sealed` is unchanged (checks run many times a minute). */
   opened: { sealed: string; username: string; password: string } | null;
+  /** Check addresses derived from `addressesOf` (the profiles they were made from); null: no RTSP stream. */
+  addresses: { rtsp: CheckTarget['rtsp']; mediaUrl: string } | null;
+  addressesOf: readonly StreamProfileRow[] | null;
   due: number;
   mediaDue: number;
   running: Promise<CheckSummary> | null;
@@ -133,6 +136,8 @@ export class HealthMonitor {
         profiles: profiles.get(camera.id) ?? [],
         sealed: sealed.get(camera.id) ?? null,
         opened: null,
+        addresses: null,
+        addressesOf: null,
         due: firstDue(camera.id, this.deps.settings.intervalMs[tier], now),
         // Media checks decode video: spread them over their own, longer cadence too.
         mediaDue: firstDue(`${camera.id}/media`, this.deps.settings.mediaIntervalMs[tier], now),
@@ -305,7 +310,8 @@ export class HealthMonitor {
     const summary: CheckSummary = { at: new Date(now).toISOString(), verdict: observation.verdict, reason: observation.reason, warnings: observation.warnings, steps };
     const recent = this.#recent.get(camera.id) ?? [];
     recent.unshift(summary);
-    this.#recent.set(camera.id, recent.slice(0, RECENT));
+    if (recent.length > RECENT) recent.length = RECENT;
+    this.#recent.set(camera.id, recent);
 
     const record = this.#records.get(camera.id) ?? unknownRecord(now);
     if (record.state === 'maintenance' || !this.#entries.has(camera.id)) return summary;
@@ -317,9 +323,8 @@ export class HealthMonitor {
   }
 
   async #probe(entry: Entry, withMedia: boolean): Promise<StepResult[]> {
-    const main = entry.profiles.find((p) => p.kind === 'main') ?? entry.profiles[0];
-    if (!main || !/^rtsps?$/.test(main.scheme)) return [{ step: 'rtsp', ok: false, reason: 'no_stream', ms: 0, message: 'the camera has no RTSP stream' }];
-    const sub = entry.profiles.find((p) => p.kind === 'sub' && /^rtsps?$/.test(p.scheme));
+    const addresses = this.#addresses(entry);
+    if (!addresses) return [{ step: 'rtsp', ok: false, reason: 'no_stream', ms: 0, message: 'the camera has no RTSP stream' }];
     if (entry.sealed !== null && entry.opened?.sealed !== entry.sealed) {
       const login = this.deps.credentials.open(entry.camera.id, entry.sealed);
       entry.opened = { sealed: entry.sealed, username: login.username, password: login.password };
@@ -327,13 +332,25 @@ export class HealthMonitor {
     const credentials = entry.sealed === null ? null : entry.opened;
     const target: CheckTarget = {
       cameraId: entry.camera.id,
-      rtspUrl: buildStreamUrl(main),
-      mediaUrl: buildStreamUrl(sub ?? main),
+      rtsp: addresses.rtsp,
+      mediaUrl: addresses.mediaUrl,
       username: credentials?.username ?? null,
       password: credentials?.password ?? null,
       onvifUrl: entry.camera.onvifAddress,
     };
     return this.deps.ladder.run(target, withMedia);
+  }
+
+  /** Where a camera's checks go, worked out once per profile change (thousands of checks a minute). */
+  #addresses(entry: Entry): Entry['addresses'] {
+    if (entry.addressesOf === entry.profiles) return entry.addresses;
+    const main = entry.profiles.find((p) => p.kind === 'main') ?? entry.profiles[0];
+    const sub = entry.profiles.find((p) => p.kind === 'sub');
+    entry.addressesOf = entry.profiles;
+    entry.addresses = main
+      ? { rtsp: { url: buildStreamUrl(main), host: main.host, port: main.port ?? (main.scheme === 'rtsps' ? 322 : 554), secure: main.scheme === 'rtsps' }, mediaUrl: buildStreamUrl(sub ?? main) }
+      : null;
+    return entry.addresses;
   }
 
   #applyMaintenance(now: number): void {

@@ -70,6 +70,7 @@ export async function buildHealth(deps: {
   const keeper = new TicketKeeper(deps.repository, perTier(h.ticketAfterMinutes, 60_000), logger, {
     onOpened: (_ticket, ownerType) => deps.metrics()?.ticketsOpened.inc({ owner_type: ownerType }),
   });
+  const stepMetrics = new Map<string, { seconds: { observe(v: number): void }; count: { inc(): void } }>();
   const monitor = new HealthMonitor({
     health: deps.repository,
     credentials: deps.credentials,
@@ -90,8 +91,16 @@ export async function buildHealth(deps: {
     events: {
       onStep: (step) => {
         const m = deps.metrics();
-        m?.probeSeconds.observe({ step: step.step }, step.ms / 1000);
-        m?.probes.inc({ step: step.step, result: step.ok ? 'ok' : step.reason });
+        if (!m) return;
+        // Label children are looked up once: thousands of steps a minute.
+        const result = step.ok ? 'ok' : step.reason;
+        let child = stepMetrics.get(`${step.step}|${result}`);
+        if (!child) {
+          child = { seconds: m.probeSeconds.labels(step.step), count: m.probes.labels(step.step, result) };
+          stepMetrics.set(`${step.step}|${result}`, child);
+        }
+        child.seconds.observe(step.ms / 1000);
+        child.count.inc();
       },
     },
   });

@@ -1,13 +1,14 @@
 import { getDeviceInformation, getSystemDateAndTime } from '../adapters/onvif/onvif-device.client.js';
-import { describeCamera, describeTargetOf, type ChallengeCache } from '../adapters/rtsp/rtsp-describe.js';
+import { tcpConnect } from '../adapters/net/tcp-probe.js';
+import { describeCamera, type ChallengeCache } from '../adapters/rtsp/rtsp-describe.js';
 import type { StepResult } from '../domain/probe-result.js';
 import type { MediaChecker } from './media-checker.js';
 
 /** What one check needs of a camera. Credentials are revealed just for the check. */
 export interface CheckTarget {
   readonly cameraId: string;
-  /** The main stream, rtsp://… without credentials. */
-  readonly rtspUrl: string;
+  /** The main stream: rtsp://… without credentials, and where to connect. */
+  readonly rtsp: { readonly url: string; readonly host: string; readonly port: number; readonly secure: boolean };
   /** The stream the media check decodes (the sub stream when there is one: cheaper). */
   readonly mediaUrl: string;
   readonly username: string | null;
@@ -36,12 +37,8 @@ export class ProbeLadder {
 
   async run(target: CheckTarget, withMedia: boolean): Promise<StepResult[]> {
     const results: StepResult[] = [];
-    let describeTarget;
-    try {
-      describeTarget = describeTargetOf(target.rtspUrl, target.username, target.password);
-    } catch {
-      return [{ step: 'rtsp', ok: false, reason: 'no_stream', ms: 0, message: 'the camera has no usable RTSP address' }];
-    }
+    if (target.rtsp.secure) return this.#reachableOnly(target, withMedia);
+    const describeTarget = { ...target.rtsp, username: target.username, password: target.password };
     const describe = await describeCamera(describeTarget, {
       timeoutMs: this.settings.timeoutMs,
       challenges: this.#challenges,
@@ -60,6 +57,20 @@ export class ProbeLadder {
         await this.media.check({ cameraId: target.cameraId, upstreamUrl: target.mediaUrl, username: target.username, password: target.password }),
       );
     }
+    return results;
+  }
+
+  /**
+   * rtsps:// cameras: Vigil's DESCRIBE client speaks plain RTSP only, so the cheap step is a TCP
+   * connect; the media check (ffmpeg through the proxy, which speaks TLS upstream) sees the rest.
+   */
+  async #reachableOnly(target: CheckTarget, withMedia: boolean): Promise<StepResult[]> {
+    const connected = await tcpConnect(target.rtsp.host, target.rtsp.port, this.settings.timeoutMs);
+    if (!connected.ok) return [{ step: 'tcp', ok: false, reason: connected.reason, ms: 0, message: connected.message }];
+    connected.socket.destroy();
+    const results: StepResult[] = [{ step: 'tcp', ok: true, ms: 0 }];
+    if (target.onvifUrl) results.push(await this.#onvif(target));
+    if (withMedia && this.media) results.push(await this.media.check({ cameraId: target.cameraId, upstreamUrl: target.mediaUrl, username: target.username, password: target.password }));
     return results;
   }
 

@@ -146,13 +146,11 @@ class Conversation {
 
   close(): void {
     clearTimeout(this.#deadline);
+    const open = this.#ended === null;
     this.#ended ??= { ok: false, reason: 'rtsp_error', message: 'closed' };
-    this.socket.destroy();
+    // The exchange is over: a reset ends the connection in one segment, without the FIN exchange
+    // and a TIME_WAIT entry per check (20,000 checks a minute would keep 20,000 of them).
+    if (open && !this.socket.destroyed) this.socket.resetAndDestroy();
+    else this.socket.destroy();
   }
-}
-
-/** Helper for callers holding parts: host and port of an rtsp URL (default port 554). */
-export function describeTargetOf(url: string, username: string | null, password: string | null): DescribeTarget {
-  const parsed = new URL(url.replace(/^rtsp:/i, 'http:'));
-  return { url, host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 554), username, password };
 }

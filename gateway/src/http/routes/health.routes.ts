@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OWNER_TYPES } from '../../domain/catalog.js';
+import { HEALTH_STATES } from '../../domain/health-state.js';
 import { TIERS } from '../../domain/tier.js';
 import type { HealthService } from '../../services/health.service.js';
 import { RATE_GROUPINGS, RATE_WINDOWS, type OnlineRateService } from '../../services/online-rate.service.js';
@@ -10,7 +11,7 @@ import { idParams, pageFields, text, type PageLimits } from '../validation.js';
 const healthShape = z.object({
   cameraId: z.string(),
   monitored: z.boolean(),
-  state: z.enum(['unknown', 'online', 'degraded', 'offline', 'maintenance']),
+  state: z.enum(HEALTH_STATES),
   reason: z.string().describe('ok, unreachable, timeout, refused, auth_failed, not_found, rtsp_error, no_video, frozen, black, codec_unsupported, onvif_fault, no_stream, flapping, maintenance, restart, new, not_monitored'),
   since: z.string(),
   flapping: z.boolean(),
