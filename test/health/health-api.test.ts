@@ -178,6 +178,26 @@ describe('health API', () => {
     farm.setFault(3, 'none');
   });
 
+  it('uses new credentials at once: "check now" re-reads the camera first', async () => {
+    farm.setFault(2, 'wrong-password');
+    await sweep();
+    expect(await health(2)).toMatchObject({ state: 'offline', reason: 'auth_failed' });
+    // The scale farm's "changed password" is the old one with "-changed".
+    const put = await call(vigil.app, 'put', `/api/cameras/${ids[2]}/credentials`, { username: farm.username, password: `${farm.password}-changed` });
+    expect(put.status).toBe(204);
+    const check = await call(vigil.app, 'post', `/api/cameras/${ids[2]}/health/check`, undefined, technicianToken);
+    // DESCRIBE now passes; the media check then finds no video (the scale farm serves none).
+    const steps = (check.body as { check: { steps: Array<{ step: string; ok: boolean; reason?: string }> } }).check.steps;
+    expect(steps.map((st) => [st.step, st.ok, st.reason ?? null])).toEqual([
+      ['tcp', true, null],
+      ['rtsp', true, null],
+      ['media', false, 'no_video'],
+    ]);
+    expect((check.body as { health: { state: string } }).health.state).not.toBe('offline');
+    await call(vigil.app, 'put', `/api/cameras/${ids[2]}/credentials`, { username: farm.username, password: farm.password });
+    farm.setFault(2, 'none');
+  });
+
   it('refuses "check now" on a camera that is not approved', async () => {
     const pending = await call(
       vigil.app,
