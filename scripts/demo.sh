@@ -11,6 +11,8 @@ npm run build --silent
 export VIGIL_DATA_DIR=${VIGIL_DATA_DIR:-./data/demo}
 export VIGIL_PORT=${VIGIL_PORT:-8080}
 export VIGIL_HOST=${VIGIL_HOST:-127.0.0.1}
+# Faster health checks than production, so the demo's online rate fills in within a minute.
+export VIGIL_CONFIG=${VIGIL_CONFIG:-config/demo.yaml}
 base="http://127.0.0.1:${VIGIL_PORT}"
 mkdir -p "$VIGIL_DATA_DIR" && chmod 700 "$VIGIL_DATA_DIR"
 

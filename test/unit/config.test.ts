@@ -85,4 +85,9 @@ describe('loadConfig', () => {
     const example = path.resolve(import.meta.dirname, '../../config/vigil.example.yaml');
     expect(() => loadConfig({ env: { VIGIL_CONFIG: example }, cwd: dir })).not.toThrow();
   });
+
+  it("accepts the demo's file, which speeds up health checks", () => {
+    const demo = path.resolve(import.meta.dirname, '../../config/demo.yaml');
+    expect(loadConfig({ env: { VIGIL_CONFIG: demo }, cwd: dir }).health.intervalSeconds).toEqual({ key: 15, attention: 30, general: 60 });
+  });
 });
