@@ -166,7 +166,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       logger,
       metrics: () => metrics,
     });
-    const discovery = new DiscoveryService({ cameras, cameraRepo: repos.cameras, clock, logger: logger.child({ component: 'discovery' }), settings: config.discovery });
+    const discovery = new DiscoveryService({ cameras, cameraRepo: repos.cameras, clock, logger: logger.child({ component: 'discovery' }), settings: config.discovery, rememberSecret: (secret) => redactor.add(secret) });
     const imports = new CameraImportService({ db, cameras, organisations: repos.organisations, regions: repos.regions, audit, maxRows: config.imports.maxRows });
     const probes = new StreamProbeService(config.health.timeoutMs);
     metrics = createMetrics({

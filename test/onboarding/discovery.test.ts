@@ -74,8 +74,11 @@ describe('ONVIF discovery (unicast on loopback)', () => {
       ]);
       expect(candidate.snapshotUri).toMatch(/^http:\/\/127\.94\./);
     }
-    // The run's credentials never come back.
+    // The run's credentials never come back, nor reach a log line.
     expect(JSON.stringify(run)).not.toContain(credentials().password);
+    expect(vigil.logs.join('')).not.toContain(credentials().password);
+    vigil.logger.warn({ detail: `device said ${credentials().password}` }, 'a device echoed the password');
+    expect(vigil.logs.join('')).not.toContain(credentials().password);
   });
 
   it('reports a wrong password as auth_failed', async () => {

@@ -102,10 +102,13 @@ export class DiscoveryService {
       readonly clock: Clock;
       readonly logger: Logger;
       readonly settings: DiscoverySettings;
+      /** Registers a secret with the log redactor (a run's camera password, from the moment it arrives). */
+      readonly rememberSecret: (secret: string) => void;
     },
   ) {}
 
   start(request: RunRequest, actor: Actor): { id: string } {
+    if (request.credentials) this.deps.rememberSecret(request.credentials.password);
     const parsed = parseDiscoveryTargets(request.targets, this.deps.settings.maxAddresses);
     if (!parsed.ok) {
       throw new VigilError('VALIDATION_FAILED', `targets[${parsed.index}]: ${parsed.reason}`, { field: `targets.${parsed.index}`, reason: parsed.reason });
