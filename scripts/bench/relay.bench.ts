@@ -18,7 +18,9 @@ import { cpuModel, cpuSeconds, machineTicks, percentile, pssMiB } from './proc-s
 import { writeSection } from './report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' }, only: { type: 'string' } } });
+// --only cold|steady runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
+const ONLY = values.only;
 const STEADY = Number(values.cameras);
 const SECONDS = Number(values.seconds);
 const WALL = 64;
@@ -57,7 +59,9 @@ async function startGateway(dataDir: string): Promise<Gateway> {
   // Health checks would add their own probes and media checks to what is measured: off here.
   const configFile = path.join(dataDir, 'bench.yaml');
   writeFileSync(configFile, 'health:\n  enabled: false\n');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], {
+  // VIGIL_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the gateway.
+  const nodeArgs = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -144,18 +148,22 @@ function relayPids(gatewayPid: number): number[] {
   return out;
 }
 
-async function measure(pids: () => number[], seconds: number): Promise<{ cpuPercent: number; pss: number; busy: number }> {
+/** CPU (% of one core) and PSS of a set of processes over `seconds`; `lead`'s own share reported apart. */
+async function measure(pids: () => number[], seconds: number, lead?: number): Promise<{ cpuPercent: number; leadCpuPercent: number; pss: number; busy: number }> {
   const before = new Map(pids().map((p) => [p, cpuSeconds(p)]));
   const m0 = machineTicks();
   await sleep(seconds * 1000);
   const m1 = machineTicks();
   let cpu = 0;
+  let leadCpu = 0;
   let pss = 0;
   for (const p of pids()) {
-    cpu += cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p));
+    const used = cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p));
+    cpu += used;
+    if (p === lead) leadCpu = used;
     pss += pssMiB(p);
   }
-  return { cpuPercent: (cpu / seconds) * 100, pss, busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
+  return { cpuPercent: (cpu / seconds) * 100, leadCpuPercent: (leadCpu / seconds) * 100, pss, busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
 }
 
 async function main(): Promise<void> {
@@ -189,9 +197,12 @@ async function main(): Promise<void> {
     // 1. Cold start of one camera, one at a time.
     let next = 0;
     const vigilCold: Array<number | null> = [];
-    for (let i = 0; i < COLD_RUNS; i++) vigilCold.push((await openStream(g, ids[next++]!, 'main')).seconds);
     const bareCold: Array<number | null> = [];
-    for (let i = 0; i < COLD_RUNS; i++) bareCold.push(await bareColdStart(farm, next++, path.join(scratch, `cold${i}`)));
+    if (ONLY === undefined || ONLY === 'cold') {
+      for (let i = 0; i < COLD_RUNS; i++) vigilCold.push((await openStream(g, ids[next++]!, 'main')).seconds);
+      for (let i = 0; i < COLD_RUNS; i++) bareCold.push(await bareColdStart(farm, next++, path.join(scratch, `cold${i}`)));
+      if (ONLY === 'cold') return console.log('cold: vigil', vigilCold, 'bare', bareCold);
+    } else next = COLD_RUNS * 2;
     const ok = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
 
     // 2. Steady state: STEADY relays through Vigil vs STEADY bare ffmpegs, CPU and PSS per camera.
@@ -199,7 +210,8 @@ async function main(): Promise<void> {
     const urls = (await Promise.all(steadyIds.map((id) => openStream(g, id, 'main')))).map((r) => r.url);
     const watching = keepWatching(g, urls, SECONDS + 15);
     await sleep(10_000);
-    const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS);
+    const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS, g.child.pid!);
+    console.log(`steady: vigil ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} %/camera, of which gateway ${(vigilSteady.leadCpuPercent / STEADY).toFixed(2)} %`);
     await watching;
     const bare: ChildProcess[] = [];
     for (let i = 0; i < STEADY; i++) {
@@ -209,6 +221,7 @@ async function main(): Promise<void> {
     await sleep(10_000);
     const bareSteady = await measure(() => bare.map((b) => b.pid!).filter(Boolean), SECONDS);
     for (const b of bare) b.kill('SIGKILL');
+    if (ONLY === 'steady') return console.log(`steady: bare ${(bareSteady.cpuPercent / STEADY).toFixed(2)} %/camera, PSS vigil ${(vigilSteady.pss / STEADY).toFixed(1)} bare ${(bareSteady.pss / STEADY).toFixed(1)} MiB`);
     // Let the steady relays go idle before the wall test.
     await sleep(35_000);
 

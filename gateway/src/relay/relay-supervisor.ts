@@ -9,6 +9,9 @@ import type { Logger } from '../logging/logger.js';
 import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
 import type { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 
+const WATCH_STARTING_MS = 100;
+const WATCH_RUNNING_MS = 1000;
+
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
 
 export interface RelaySpec {
@@ -115,7 +118,18 @@ export class RelaySupervisor {
   start(): void {
     this.#stopped = false;
     this.#spawn();
-    this.#timer = setInterval(() => this.#watch(), 250);
+    this.#scheduleWatch();
+  }
+
+  /**
+   * The playlist is read often while a start is awaited (each 100 ms is start latency) and once a
+   * second after that: enough to see a stall of a few target durations, a quarter of the reads.
+   */
+  #scheduleWatch(): void {
+    this.#timer = setTimeout(() => {
+      this.#watch();
+      if (!this.#stopped) this.#scheduleWatch();
+    }, this.#ready ? WATCH_RUNNING_MS : WATCH_STARTING_MS);
   }
 
   #spawn(): void {
@@ -224,7 +238,7 @@ export class RelaySupervisor {
   /** Stops for good: kills ffmpeg's process group, removes the folder, fails pending waiters. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#timer = null;
     this.#restartTimer = null;

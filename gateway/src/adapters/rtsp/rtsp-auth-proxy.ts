@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { authorization, pickChallenge, type Challenge } from './rtsp-client-auth.js';
-import { headerValue, RtspReader, writeMessage, type RtspMessage } from './rtsp-message.js';
+import { headerValue, RtspReader, writeMessage, type RtspItem, type RtspMessage } from './rtsp-message.js';
 import { splitUpstream, toProxy, toUpstream, type UrlMap } from './rtsp-url-map.js';
 
 export interface ProxyTarget {
@@ -21,6 +21,19 @@ export interface ProxyLease {
 }
 
 const UPSTREAM_TIMEOUT_MS = 10_000;
+/**
+ * Once media flows, the camera's socket is read at most this often. Cameras (and the simulator)
+ * send a frame's packets as they come, ~50 reads a second per camera; reading every 100 ms gathers
+ * them into ~10, each a single write to ffmpeg, which then reads bigger chunks too. 100 ms is
+ * nothing next to a 2 s HLS segment.
+ */
+const PASSTHROUGH_READ_INTERVAL_MS = 100;
+/**
+ * One read buffer for every camera connection: the read callback copies what it needs before it
+ * returns, so the buffer is free again for the next socket. A read that fills it is followed by
+ * another at once, so its size bounds nothing but the copy.
+ */
+const SHARED_READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 /**
  * Keeps camera passwords out of ffmpeg's command line, which every user of the machine can read
@@ -106,6 +119,9 @@ class ProxySession {
   readonly #queue: RtspMessage[] = [];
   #waiting: ((response: RtspMessage | null) => void) | null = null;
   #busy = false;
+  #passthrough = false;
+  #resumeTimer: NodeJS.Timeout | null = null;
+  #held: RtspItem[] = [];
   #challenge: Challenge | null = null;
   #nc = 0;
   readonly #cnonce = randomBytes(8).toString('hex');
@@ -122,32 +138,103 @@ class ProxySession {
     const secure = /^rtsps:/i.test(origin);
     const port = Number(url.port || (secure ? 322 : 554));
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    this.#upstream = secure ? tlsConnect({ host, port, servername: host }) : tcpConnect({ host, port });
+    if (secure) {
+      this.#upstream = tlsConnect({ host, port, servername: host });
+      this.#upstream.on('data', (chunk: Buffer) => this.#onUpstreamData(chunk));
+    } else {
+      // Reads land in a buffer of our own, and pause()/resume() stop and start the socket's reads
+      // right away (a plain socket keeps reading into its stream buffer while paused).
+      const callback = (bytes: number, buffer: Uint8Array): boolean => this.#onUpstreamData(Buffer.from(buffer.subarray(0, bytes)));
+      this.#upstream = tcpConnect({ host, port, onread: { buffer: SHARED_READ_BUFFER, callback } });
+    }
     track(this.#upstream);
-    this.#upstream.on('data', (chunk: Buffer) => {
-      let items;
-      try {
-        items = this.#upstreamReader.push(chunk);
-      } catch {
-        this.#closeBoth();
-        return;
-      }
-      // The reader hands runs of frames as one slice, so this is usually a single write per chunk.
-      for (const item of items) {
-        if (item.kind === 'frame') client.write(item.bytes);
-        else this.#onResponse(item);
-      }
-    });
     this.#upstream.on('close', () => {
+      if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
       this.#onResponse(null);
       client.destroy();
     });
     client.on('close', () => this.#upstream.destroy());
   }
 
+  /** A chunk from the camera; false: stop reading for now (someone resumes it). */
+  #onUpstreamData(chunk: Buffer): boolean {
+    if (this.#passthrough) return this.#passOn(chunk);
+    let items;
+    try {
+      items = this.#upstreamReader.push(chunk);
+    } catch {
+      this.#closeBoth();
+      return false;
+    }
+    this.#process(items);
+    return !this.#upstream.isPaused();
+  }
+
+  /** Media on its way to ffmpeg: written as it is, then the camera is not read for a while. */
+  #passOn(chunk: Buffer): boolean {
+    this.#upstream.pause();
+    const resumeLater = () => {
+      this.#resumeTimer = setTimeout(() => {
+        this.#resumeTimer = null;
+        this.#upstream.resume();
+      }, PASSTHROUGH_READ_INTERVAL_MS);
+    };
+    // ffmpeg not keeping up: wait for it (backpressure) rather than buffer here.
+    if (this.client.write(chunk)) resumeLater();
+    else this.client.once('drain', resumeLater);
+    return false;
+  }
+
+  /**
+   * Frames go straight to ffmpeg (the reader hands runs of them as one slice: one write per chunk).
+   * Whatever follows a response waits until that response has been forwarded, so ffmpeg never
+   * sees the first RTP packets of a PLAY before the PLAY's answer.
+   */
+  #process(items: readonly RtspItem[]): void {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === 'frame') {
+        this.client.write(item.bytes);
+        continue;
+      }
+      this.#held = items.slice(i + 1);
+      this.#upstream.pause();
+      this.#onResponse(item);
+      return;
+    }
+  }
+
+  /** Hands on what arrived after the response just dealt with, and reads on. */
+  #releaseHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    this.#upstream.resume();
+    this.#process(held);
+  }
+
+  /**
+   * After a successful PLAY the camera sends media, not answers: from here on its bytes go to
+   * ffmpeg unparsed and in batches (#passOn), which is most of what a relay costs the gateway. ffmpeg's
+   * keep-alives still go through #build to be signed; their answers pass through untouched.
+   */
+  #startPassthrough(): void {
+    this.#passthrough = true;
+    const held = this.#held;
+    this.#held = [];
+    for (const item of held) this.client.write(item.kind === 'frame' ? item.bytes : writeMessage(item.startLine, item.headers, item.body));
+    const rest = this.#upstreamReader.takeRemainder();
+    if (rest.length > 0) this.client.write(rest);
+    this.#upstream.resume();
+    for (let request = this.#queue.shift(); request; request = this.#queue.shift()) this.#upstream.write(this.#build(request).buffer);
+  }
+
   fromClient(item: { kind: 'frame'; bytes: Buffer } | RtspMessage): void {
     if (item.kind === 'frame') {
       this.#upstream.write(item.bytes);
+      return;
+    }
+    if (this.#passthrough) {
+      this.#upstream.write(this.#build(item).buffer);
       return;
     }
     this.#queue.push(item);
@@ -198,6 +285,7 @@ class ProxySession {
           if (challenge) {
             this.#challenge = challenge;
             this.#nc = 0;
+            this.#releaseHeld();
             response = await this.#exchange(this.#build(request).buffer);
           }
         }
@@ -208,6 +296,8 @@ class ProxySession {
           return;
         }
         this.#forward(request, response);
+        if (request.startLine.startsWith('PLAY ') && response.startLine.split(' ')[1] === '200') return this.#startPassthrough();
+        this.#releaseHeld();
       }
     } finally {
       this.#busy = false;

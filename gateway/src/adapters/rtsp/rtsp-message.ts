@@ -40,6 +40,13 @@ export class RtspReader {
     return items;
   }
 
+  /** Bytes received but not yet handed out (a partial frame or message); the reader is left empty. */
+  takeRemainder(): Buffer {
+    const rest = this.#buffer;
+    this.#buffer = Buffer.alloc(0);
+    return rest;
+  }
+
   #next(): RtspItem | null {
     const buf = this.#buffer;
     if (buf.length === 0) return null;
