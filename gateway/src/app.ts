@@ -14,6 +14,7 @@ import { sessionRoutes } from './http/routes/session.routes.js';
 import { streamRoutes } from './http/routes/stream.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { onboardingRoutes } from './http/routes/onboarding.routes.js';
+import { patrolRoutes } from './http/routes/patrol.routes.js';
 import { systemRoutes, type SystemDeps } from './http/routes/system.routes.js';
 import { tokenRoutes } from './http/routes/token.routes.js';
 import { userRoutes } from './http/routes/user.routes.js';
@@ -28,6 +29,7 @@ import type { OnlineRateService } from './services/online-rate.service.js';
 import type { TicketService } from './services/ticket.service.js';
 import type { DiscoveryService } from './services/discovery.service.js';
 import type { CameraImportService } from './services/camera-import.service.js';
+import type { PatrolService } from './services/patrol.service.js';
 import type { StreamProbeService } from './services/stream-probe.service.js';
 import type { UserService } from './services/user.service.js';
 import type { ViewService } from './services/view.service.js';
@@ -49,6 +51,7 @@ export interface AppServices {
   readonly discovery: DiscoveryService;
   readonly imports: CameraImportService;
   readonly probes: StreamProbeService;
+  readonly patrol: PatrolService;
   readonly audit: AuditRepository;
 }
 
@@ -79,6 +82,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...streamRoutes(deps.streams),
     ...healthRoutes(deps.health, deps.onlineRate, deps.tickets, deps.limits),
     ...onboardingRoutes(deps.discovery, deps.imports, deps.probes),
+    ...patrolRoutes(deps.patrol, deps.limits),
   );
   return routes;
 }

@@ -28,6 +28,8 @@ import { MIGRATIONS } from './storage/migrations/index.js';
 import { HealthRepository } from './storage/repositories/health.repository.js';
 import { DiscoveryService } from './services/discovery.service.js';
 import { CameraImportService } from './services/camera-import.service.js';
+import { PatrolService } from './services/patrol.service.js';
+import { PatrolPlanRepository } from './storage/repositories/patrol-plan.repository.js';
 import { StreamProbeService } from './services/stream-probe.service.js';
 import { buildHealth } from './health/health.composition.js';
 import { migrate, ping } from './storage/migrator.js';
@@ -169,6 +171,16 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     const discovery = new DiscoveryService({ cameras, cameraRepo: repos.cameras, clock, logger: logger.child({ component: 'discovery' }), settings: config.discovery, rememberSecret: (secret) => redactor.add(secret) });
     const imports = new CameraImportService({ db, cameras, organisations: repos.organisations, regions: repos.regions, audit, maxRows: config.imports.maxRows });
     const probes = new StreamProbeService(config.health.timeoutMs);
+    const patrol = new PatrolService({
+      db,
+      plans: new PatrolPlanRepository(db),
+      cameras: repos.cameras,
+      regions: repos.regions,
+      organisations: repos.organisations,
+      audit,
+      clock,
+      healthOf: (id) => health.monitor.record(id),
+    });
     metrics = createMetrics({
       cameraCounts: () => repos.cameras.countsByGroup(clock.now()),
       healthSamples: () => health.monitor.samples(),
@@ -193,6 +205,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       discovery,
       imports,
       probes,
+      patrol,
       audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb, importMaxKb: config.imports.maxKb },
@@ -208,7 +221,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     };
     return {
       app,
-      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, discovery, imports, probes, audit: repos.audit },
+      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, discovery, imports, probes, patrol, audit: repos.audit },
       close,
     };
   } catch (err) {

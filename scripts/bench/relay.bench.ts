@@ -210,7 +210,7 @@ async function main(): Promise<void> {
     const urls = (await Promise.all(steadyIds.map((id) => openStream(g, id, 'main')))).map((r) => r.url);
     const watching = keepWatching(g, urls, SECONDS + 15);
     await sleep(10_000);
-    const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS, g.child.pid!);
+    const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS, g.child.pid);
     console.log(`steady: vigil ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} %/camera, of which gateway ${(vigilSteady.leadCpuPercent / STEADY).toFixed(2)} %`);
     await watching;
     const bare: ChildProcess[] = [];

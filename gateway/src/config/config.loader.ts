@@ -16,6 +16,7 @@ export class ConfigError extends Error {
 const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; type: 'number' | 'string' }> = [
   { env: 'VIGIL_PORT', path: ['server', 'port'], type: 'number' },
   { env: 'VIGIL_HOST', path: ['server', 'host'], type: 'string' },
+  { env: 'VIGIL_HTTPS_PORT', path: ['server', 'https', 'port'], type: 'number' },
   { env: 'VIGIL_DATA_DIR', path: ['storage', 'dataDir'], type: 'string' },
   { env: 'VIGIL_LOG_LEVEL', path: ['logging', 'level'], type: 'string' },
   { env: 'VIGIL_FFMPEG_PATH', path: ['media', 'ffmpegPath'], type: 'string' },

@@ -27,6 +27,20 @@ export const configFileSchema = z.strictObject({
       bodyLimitKb: z.number().int().min(1).max(65536).default(1024),
       /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs). From anyone else it is ignored. */
       trustedProxies: z.array(z.string().min(1)).default([]),
+      /**
+       * The same app over TLS with HTTP/2 (a 16–25 tile wall needs more than the ~6 connections a
+       * browser opens per host over HTTP/1.1). No certificate configured: a self-signed one is
+       * made in the data folder.
+       */
+      https: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          port: z.number().int().min(0).max(65535).default(8443),
+          certFile: z.string().min(1).nullable().default(null),
+          keyFile: z.string().min(1).nullable().default(null),
+        })
+        .refine((h) => (h.certFile === null) === (h.keyFile === null), { message: 'certFile and keyFile go together' })
+        .prefault({}),
     })
     .prefault({}),
   storage: z

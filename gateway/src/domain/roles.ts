@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   'health:check',
   'health:maintain',
   'discovery:run',
+  'patrol:read',
+  'patrol:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,8 +41,9 @@ export type Access = Permission | 'public' | 'session' | 'stream-token';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  reviewer: ['organisation:read', 'region:read', 'camera:read', 'camera:review', 'camera:view', 'audit:views', 'token:manage', 'health:read'],
-  operator: ['organisation:read', 'region:read', 'camera:read', 'camera:view', 'token:manage', 'health:read'],
+  reviewer: ['organisation:read', 'region:read', 'camera:read', 'camera:review', 'camera:view', 'audit:views', 'token:manage', 'health:read', 'patrol:read'],
+  // Operators watch the walls, and keep the patrol plans they share.
+  operator: ['organisation:read', 'region:read', 'camera:read', 'camera:view', 'token:manage', 'health:read', 'patrol:read', 'patrol:write'],
   // Technicians keep cameras working: health, "check now" and maintenance windows.
   technician: ['organisation:read', 'region:read', 'camera:read', 'metrics:read', 'token:manage', 'health:read', 'health:check', 'health:maintain', 'discovery:run'],
   // Integrators register and look after their own organisation's cameras; they never watch video.

@@ -182,6 +182,24 @@ export interface MaintenanceWindowTable {
   created_at: string;
 }
 
+export interface PatrolPlanTable {
+  id: string;
+  name: string;
+  /** Lower-cased, trimmed name: plan names are unique regardless of case. */
+  name_key: string;
+  layout: number;
+  dwell_seconds: number;
+  /** JSON: { key, attention, general } — 0 leaves a tier out. */
+  weights: string;
+  /** JSON array of region ids (subtrees); [] = anywhere. */
+  region_ids: string;
+  /** JSON array of organisation ids; [] = all. */
+  organisation_ids: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface RepairTicketTable {
   id: string;
   camera_id: string;
@@ -218,10 +236,12 @@ export interface Database {
   health_transitions: HealthTransitionTable;
   maintenance_windows: MaintenanceWindowTable;
   repair_tickets: RepairTicketTable;
+  patrol_plans: PatrolPlanTable;
   vigil_migrations: MigrationTable;
 }
 
 export type RegionRow = Selectable<RegionTable>;
+export type PatrolPlanRow = Selectable<PatrolPlanTable>;
 export type OrganisationRow = Selectable<OrganisationTable>;
 export type CameraRow = Selectable<CameraTable>;
 export type NewCameraRow = Insertable<CameraTable>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VigilError } from '../../domain/errors.js';
 import { PASSWORD_MAX } from '../../domain/password-policy.js';
+import { can, PERMISSIONS } from '../../domain/roles.js';
 import type { AuthService, Principal } from '../../services/auth.service.js';
 import type { UserService } from '../../services/user.service.js';
 import { SESSION_COOKIE } from '../authenticate.js';
@@ -9,6 +10,7 @@ import { text } from '../validation.js';
 
 const sessionView = z.object({
   user: z.object({ id: z.string(), username: z.string(), role: z.string(), mustChangePassword: z.boolean() }),
+  permissions: z.array(z.string()).describe('What this user may do (route permissions)'),
   csrfToken: z.string().nullable().describe('Send as X-CSRF-Token on state-changing requests made with the session cookie'),
   expiresAt: z.string().optional(),
 });
@@ -16,6 +18,8 @@ const sessionView = z.object({
 function describeSession(p: Principal, expiresAt?: string) {
   return {
     user: { id: p.id, username: p.username, role: p.role, mustChangePassword: p.mustChangePassword, scope: p.scope },
+    // What the web app may offer this user (it hides what the API would refuse anyway).
+    permissions: PERMISSIONS.filter((permission) => can(p.role, permission)),
     csrfToken: p.csrfToken,
     ...(expiresAt && { expiresAt }),
   };

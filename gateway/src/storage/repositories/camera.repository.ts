@@ -225,4 +225,55 @@ export class CameraRepository {
       .execute();
     return rows.map((r) => ({ lifecycle: r.lifecycle, tier: r.tier as Tier, ownerType: r.ownerType, count: Number(r.count) }));
   }
+
+  /**
+   * Approved cameras a patrol plan may show, in walking order (region, then name): lean rows, so a
+   * wall over 20,000 cameras reads one narrow query per page.
+   */
+  async patrolCandidates(filter: PatrolFilter, scope: Scope, now: Date, db: Db = this.db): Promise<PatrolCandidateRow[]> {
+    const nowIso = now.toISOString();
+    let q = db
+      .selectFrom('cameras')
+      .innerJoin('organisations', 'organisations.id', 'cameras.organisation_id')
+      .innerJoin('regions', 'regions.id', 'cameras.region_id')
+      .where('cameras.lifecycle', '=', 'approved')
+      .where((eb) => cameraScopeSql(eb, scope));
+    if (filter.organisationIds.length > 0) q = q.where('cameras.organisation_id', 'in', [...filter.organisationIds]);
+    if (filter.regionPaths.length > 0) {
+      const paths = filter.regionPaths;
+      q = q.where((eb) => eb.or(paths.map((p) => sql<boolean>`regions.path like ${likePattern(p, 'prefix')} escape '\\'`)));
+    }
+    q = q.where((eb) => eb(effectiveTierSql(eb as unknown as CameraEb, nowIso), 'in', [...filter.tiers]));
+    const rows = await q
+      .select((eb) => [
+        'cameras.id as id',
+        'cameras.name as name',
+        effectiveTierSql(eb as unknown as CameraEb, nowIso).as('tier'),
+        'organisations.name as organisationName',
+        'organisations.owner_type as ownerType',
+        'regions.name as regionName',
+      ])
+      .orderBy('regions.path')
+      .orderBy('cameras.name')
+      .orderBy('cameras.id')
+      .execute();
+    return rows.map((r) => ({ ...r, tier: r.tier as Tier }));
+  }
+}
+
+export interface PatrolFilter {
+  readonly tiers: readonly Tier[];
+  /** Region subtrees (paths); empty: anywhere. */
+  readonly regionPaths: readonly string[];
+  /** Empty: every organisation. */
+  readonly organisationIds: readonly string[];
+}
+
+export interface PatrolCandidateRow {
+  readonly id: string;
+  readonly name: string;
+  readonly tier: Tier;
+  readonly organisationName: string;
+  readonly ownerType: OwnerType;
+  readonly regionName: string;
 }
