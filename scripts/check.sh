@@ -16,7 +16,7 @@ run_check() {
 }
 
 run_check lint npx eslint --max-warnings=0 .
-run_check typecheck npx tsc -p tsconfig.json
+run_check typecheck npm run --silent typecheck
 echo "== tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_status=$?

@@ -14,6 +14,9 @@ DEBIAN_PACKAGES=(
   gstreamer1.0-libav gstreamer1.0-x
   fonts-dejavu-core
 )
+# The test suite also drives the web app in Debian's headless Chromium (playwright-core, no
+# downloaded browser): scripts/test.sh sets VIGIL_WITH_BROWSER=1.
+if [ "${VIGIL_WITH_BROWSER:-0}" = 1 ]; then DEBIAN_PACKAGES+=(chromium); fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Logger } from './logging/logger.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -109,7 +110,20 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(router, allRoutes(deps));
   app.use(router);
   app.use('/api', apiNotFound);
-  if (deps.webRoot) app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: '5m' }));
+  if (deps.webRoot) {
+    // Built assets have content hashes in their names and never change; index.html must be re-read
+    // so a new build takes effect.
+    app.use(
+      express.static(deps.webRoot, {
+        index: 'index.html',
+        maxAge: '1y',
+        immutable: true,
+        setHeaders: (res, file) => {
+          if (!file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
+  }
   app.use(errorHandler(deps.logger));
   return app;
 }

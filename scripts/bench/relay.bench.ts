@@ -63,7 +63,7 @@ async function startGateway(dataDir: string): Promise<Gateway> {
   const nodeArgs = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
+    env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_HTTPS_PORT: '0', VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let out = '';

@@ -23,7 +23,7 @@ export interface TestVigil extends Vigil {
 }
 
 /** A Vigil on a real SQLite file in a fresh temporary folder, logging into memory. */
-export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string>; config?: Record<string, unknown> } = {}): Promise<TestVigil> {
+export async function startTestVigil(options: { clock?: Clock; env?: Record<string, string>; config?: Record<string, unknown>; webRoot?: string } = {}): Promise<TestVigil> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-test-'));
   // Scheduled health checks stay off unless a test asks: catalog tests register cameras at
   // made-up addresses, and nothing may be probed outside loopback.
@@ -41,7 +41,7 @@ export async function startTestVigil(options: { clock?: Clock; env?: Record<stri
   });
   const redactor = new SecretRedactor();
   const logger = createLogger({ level: 'debug', redactor, destination });
-  const vigil = await createVigil({ config, logger, redactor, ...(options.clock && { clock: options.clock }), print: () => undefined });
+  const vigil = await createVigil({ config, logger, redactor, ...(options.clock && { clock: options.clock }), ...(options.webRoot && { webRoot: options.webRoot }), print: () => undefined });
   const login = await vigil.services.auth.login('admin', ADMIN_PASSWORD, '127.0.0.1');
   const { token: adminToken } = await vigil.services.auth.createToken(login.principal, 'tests');
   setDefaultToken(vigil.app, adminToken);

@@ -7,10 +7,12 @@ import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
 let vigil: TestVigil;
 let t: Tenants;
 let operations: Array<{ method: string; path: string; access: string }>;
+let sharedPlanId = '';
 
 beforeAll(async () => {
   vigil = await startTestVigil();
   t = await seedTenants(vigil.app);
+  sharedPlanId = ((await call(vigil.app, 'post', '/api/patrol-plans', { name: 'Matrix wall', layout: 4, dwellSeconds: 20, weights: { key: 1, attention: 1, general: 1 } })).body as { id: string }).id;
   const doc = (await call(vigil.app, 'get', '/api/openapi.json')).body as { paths: Record<string, Record<string, { 'x-vigil-access': string }>> };
   operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method, path, access: op['x-vigil-access'] })));
 }, 60_000);
@@ -27,6 +29,8 @@ function targetFor(path: string): string | null {
   if (path.startsWith('/api/regions/')) return t.districtB;
   // Discovery runs belong to whoever started them; none of A's roles started this one.
   if (path.startsWith('/api/discovery/runs/')) return 'run-of-someone-else';
+  // Patrol plans are shared between operators; what a wall shows is scoped (checked below).
+  if (path.startsWith('/api/patrol-plans/')) return sharedPlanId;
   throw new Error(`tenant matrix: no organisation-B object for ${path}; add one to targetFor()`);
 }
 
@@ -56,11 +60,14 @@ const SAMPLE_BODIES: Record<string, () => unknown> = {
   'post /api/discovery/runs/{id}/adopt': () => ({ candidates: [{ candidateId: 'x', organisationId: t.orgB, regionId: t.gridB }] }),
   'post /api/cameras/probe': () => ({ url: 'rtsp://127.0.0.1:1/none' }),
   'post /api/imports': () => ({}),
+  'post /api/patrol-plans': () => ({ name: `Matrix plan ${Math.random()}`, layout: 4, dwellSeconds: 20, weights: { key: 1, attention: 1, general: 1 } }),
+  'put /api/patrol-plans/{id}': () => ({ name: 'Matrix wall', layout: 9, dwellSeconds: 20, weights: { key: 1, attention: 1, general: 1 } }),
+  'post /api/patrol-plans/{id}/next': () => ({}),
 };
 
 const SELF_SERVICE = new Set(['get /api/session', 'delete /api/session', 'put /api/session/password', 'post /api/tokens', 'get /api/tokens']);
 // These act on network addresses the caller names, not on any organisation's objects.
-const TENANT_FREE = new Set(['post /api/discovery/runs', 'post /api/cameras/probe']);
+const TENANT_FREE = new Set(['post /api/discovery/runs', 'post /api/cameras/probe', 'post /api/patrol-plans']);
 
 async function send(method: string, path: string, token: string | null) {
   const key = `${method} ${path}`;
@@ -93,6 +100,15 @@ describe('tenant isolation matrix (generated from the OpenAPI document)', () => 
     for (const role of NON_ADMIN_ROLES) {
       for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'stream-token' && o.path.includes('{id}'))) {
         if (op.path.startsWith('/api/regions/') && op.method === 'get') continue; // regions are shared geography
+        if (op.path.startsWith('/api/patrol-plans/')) {
+          // Shared plans: a wall of A's may open any plan, but never shows B's cameras. (Deleting a
+          // shared plan is allowed by design; not done here, so the wall below has a plan to play.)
+          if (op.method === 'delete') continue;
+          const res = await send(op.method, op.path, t.tokensA[role]);
+          if (op.path.endsWith('/next') && (role === 'operator' || role === 'reviewer')) expect(res.status, `${role} opens a wall`).toBe(200);
+          expect(res.text.includes(t.cameraB), `${role}: ${op.method} ${op.path} shows B's camera`).toBe(false);
+          continue;
+        }
         const res = await send(op.method, op.path, t.tokensA[role]);
         expect([403, 404], `${role}: ${op.method} ${op.path} → ${res.status} ${res.text}`).toContain(res.status);
       }

@@ -1,4 +1,5 @@
 import { createSecureServer, Http2ServerRequest, Http2ServerResponse, type Http2SecureServer } from 'node:http2';
+import type { ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import type { TlsMaterial } from '../security/tls-material.js';
 
@@ -17,7 +18,8 @@ export function createHttp2Listener(app: Express, tls: TlsMaterial): Http2Secure
   const h2app = http2View(app) as unknown as { handle(req: Http2ServerRequest, res: Http2ServerResponse): void };
   return createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true, minVersion: 'TLSv1.2' }, (req, res) => {
     if (req instanceof Http2ServerRequest) h2app.handle(req, res);
-    else app(req as never, res as never);
+    // allowHTTP1: an HTTP/1.1 client gets node:http's own objects, which Express knows.
+    else app(req, res as unknown as ServerResponse);
   });
 }
 

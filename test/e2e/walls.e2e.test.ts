@@ -1,0 +1,270 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Http2SecureServer } from 'node:http2';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttp2Listener } from '../../gateway/src/http/http2-listener.js';
+import { loadTlsMaterial } from '../../gateway/src/security/tls-material.js';
+import { startFarm, type Farm } from '../../scripts/sim/farm.js';
+import { call, seedCatalog } from '../helpers/catalog-fixture.js';
+import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
+
+/**
+ * The command-centre web app end to end: the production build of web/, served by a real Vigil
+ * over HTTPS + HTTP/2, driven in Debian's headless Chromium, playing real HLS relayed from
+ * simulated cameras. What it checks is what an operator sees: tiles whose video moves.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--autoplay-policy=no-user-gesture-required'];
+const TIERS = { key: 3, attention: 3, general: 6 } as const;
+
+let farm: Farm;
+let vigil: TestVigil;
+let server: Http2SecureServer;
+let browser: Browser;
+let base: string;
+let webRoot: string;
+const cameraIds: Record<string, string> = {};
+const cameraTier: Record<string, string> = {};
+let wallPlanId = '';
+let countPlanId = '';
+const OPERATOR = { username: 'wall-operator', password: 'operator-password-long-1' };
+const INTEGRATOR = { username: 'wall-integrator', password: 'integrator-password-long-1' };
+
+async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.fill('input[name=username]', who.username);
+  await page.fill('input[name=password]', who.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('header nav');
+}
+
+/** What a test reads of a tile element (the test project has no DOM types). */
+interface TileElement {
+  readonly dataset: Record<string, string | undefined>;
+  querySelector(selector: 'video'): { readonly currentTime: number } | null;
+}
+
+/** Each tile's camera, tier, state and video clock. */
+function tiles(page: Page) {
+  return page.$$eval('.tile', (nodes) =>
+    nodes.map((n) => {
+      const el = n as unknown as TileElement;
+      return { camera: el.dataset.cameraId ?? '', tier: el.dataset.tier ?? '', state: el.dataset.state ?? '', playingAfterMs: el.dataset.playingAfterMs ? Number(el.dataset.playingAfterMs) : null, replaced: el.dataset.replaced ?? null, time: el.querySelector('video')?.currentTime ?? 0 };
+    }),
+  );
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!ok(last)) {
+    if (Date.now() > until) throw new Error(`${what}: gave up after ${timeoutMs} ms; last ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+async function openWall(page: Page, planId: string): Promise<void> {
+  await page.goto(`${base}/#/walls/${planId}`);
+  // The viewing policy asks for a reason for business and residential cameras: once per wall session.
+  await page.waitForSelector('dialog[open] input[name=reason]', { timeout: 15_000 });
+  await page.fill('dialog input[name=reason]', 'e2e patrol');
+  await page.click('dialog button[type=submit]');
+}
+
+async function sweepHealth(times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    vigil.services.monitor.makeAllDue(false);
+    await vigil.services.monitor.sweep();
+  }
+}
+
+beforeAll(async () => {
+  webRoot = mkdtempSync(path.join(os.tmpdir(), 'vigil-web-'));
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'web/vite.config.ts'), '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  const names = Object.entries(TIERS).flatMap(([tier, n]) => Array.from({ length: n }, (_, i) => `${tier}-${i}`));
+  farm = await startFarm({
+    network: '127.96',
+    cameras: names.map((name) => ({ name, source: 'clip' as const, auth: 'digest' as const })),
+    sharedClips: true,
+    main: { width: 640, height: 360, fps: 10, gop: 10, bitrateKbps: 400 },
+    sub: { width: 320, height: 180, fps: 10, gop: 10, bitrateKbps: 150 },
+  });
+  vigil = await startTestVigil({
+    webRoot,
+    config: { health: { enabled: false, timeoutMs: 1500 }, relay: { gopSeconds: 1, idleSeconds: 60, startTimeoutSeconds: 15 } },
+  });
+  const catalog = await seedCatalog(vigil.app);
+  const residential = await call(vigil.app, 'post', '/api/organisations', { name: 'Wall Homes', ownerType: 'residential' });
+  const orgFor = { key: catalog.governmentOrgId, attention: catalog.businessOrgId, general: (residential.body as { id: string }).id };
+  for (const cam of farm.cameras) {
+    const tier = cam.name.split('-')[0] as keyof typeof TIERS;
+    const res = await call(vigil.app, 'post', '/api/cameras', {
+      name: `Wall ${cam.name}`,
+      organisationId: orgFor[tier],
+      regionId: catalog.gridId,
+      tier,
+      profiles: { main: { url: cam.rtspUrl, codec: 'h264' }, sub: { url: cam.subRtspUrl, codec: 'h264' } },
+      credentials: { username: cam.username, password: cam.password },
+    });
+    expect(res.status).toBe(201);
+    cameraIds[cam.name] = (res.body as { id: string }).id;
+    cameraTier[cameraIds[cam.name]!] = tier;
+  }
+  for (const [who, role, scope] of [
+    [OPERATOR, 'operator', { regionId: catalog.cityId }],
+    [INTEGRATOR, 'integrator', { organisationIds: [catalog.businessOrgId] }],
+  ] as const) {
+    expect((await call(vigil.app, 'post', '/api/users', { username: who.username, role, password: who.password, ...scope })).status).toBe(201);
+  }
+  await vigil.services.monitor.refresh();
+  await sweepHealth(1);
+  const plan = await call(vigil.app, 'post', '/api/patrol-plans', { name: 'Counting wall', layout: 4, dwellSeconds: 3600, weights: { key: 6, attention: 3, general: 1 } });
+  countPlanId = (plan.body as { id: string }).id;
+
+  const tls = await loadTlsMaterial({ certFile: null, keyFile: null, dataDir: vigil.dataDir });
+  server = createHttp2Listener(vigil.app, tls);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await vigil?.dispose();
+  await farm?.stop();
+  rmSync(webRoot, { recursive: true, force: true });
+}, 60_000);
+
+describe('patrol walls in Chromium', () => {
+  it('an operator signs in, saves a 9-tile plan, and every tile of the wall plays', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR);
+    expect(await page.locator('header nav a[data-nav=walls]').count()).toBe(1);
+    await page.click('a[href="#/plans/new"]');
+    await page.fill('input[name=name]', 'Nine-tile patrol');
+    await page.selectOption('select[name=layout]', '9');
+    await page.fill('input[name=dwellSeconds]', '2');
+    await page.click('button[type=submit]');
+    // The form checks what the API checks: 2 s is below the 5 s minimum.
+    await expect(page.locator('p.error').textContent()).resolves.toContain('Dwell time is 5 to 3600 seconds');
+    await page.fill('input[name=dwellSeconds]', '12');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('a.open-wall');
+    const plans = (await call(vigil.app, 'get', '/api/patrol-plans')).body as { items: Array<{ id: string; name: string; layout: number }> };
+    wallPlanId = plans.items.find((p) => p.name === 'Nine-tile patrol')!.id;
+
+    await openWall(page, wallPlanId);
+    const first = await waitFor('9 tiles playing', () => tiles(page), (ts) => ts.length === 9 && ts.every((t) => t.camera && t.time > 0.5), 40_000);
+    // currentTime advances on every tile: the video is live, not a still frame.
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = await tiles(page);
+    for (let i = 0; i < 9; i++) {
+      expect(later[i]!.camera).toBe(first[i]!.camera);
+      expect(later[i]!.time, `tile ${i}`).toBeGreaterThan(first[i]!.time + 0.5);
+    }
+    expect(new Set(later.map((t) => t.camera)).size).toBe(9);
+    // All of it over one HTTP/2 connection (over HTTP/1.1 a browser opens ~6 per host: walls stall).
+    const protocols = await page.evaluate(() => [...new Set(performance.getEntriesByType('resource').map((e) => (e as unknown as { nextHopProtocol: string }).nextHopProtocol))]);
+    expect(protocols).toEqual(['h2']);
+    // The views are audited with the reason given once for the wall session.
+    const views = (await call(vigil.app, 'get', '/api/audit?action=view.started&limit=50')).body as { items: Array<{ details: { reason: string } }> };
+    expect(views.items.filter((v) => v.details.reason === 'e2e patrol').length).toBeGreaterThanOrEqual(6);
+    if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: path.join(ROOT, 'docs/wall.png') });
+    await context.close();
+  }, 120_000);
+
+  it('rotation flips pages, and prewarmed tiles play within a second of the flip', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR);
+    await openWall(page, wallPlanId);
+    await waitFor('first page playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
+    const before = (await tiles(page)).map((t) => t.camera);
+    // The dwell time (12 s) flips the page by itself; the next page was prewarmed meanwhile.
+    await page.waitForSelector('.wall[data-flips="2"]', { timeout: 20_000 });
+    const flipped = await waitFor('second page playing', () => tiles(page), (ts) => ts.every((t) => t.playingAfterMs !== null), 15_000);
+    expect(flipped.map((t) => t.camera)).not.toEqual(before);
+    const slowest = Math.max(...flipped.map((t) => t.playingAfterMs!));
+    console.log(`flip → playing, per tile (ms): ${flipped.map((t) => t.playingAfterMs).join(', ')}`);
+    expect(slowest, `tiles moved ${flipped.map((t) => t.playingAfterMs).join(', ')} ms after the flip`).toBeLessThanOrEqual(1000);
+    await context.close();
+  }, 120_000);
+
+  it('skips an offline camera, and replaces a tile whose stream dies', async () => {
+    // key-0 goes offline and health sees it: it is never put on the wall.
+    await farm.setFault('key-0', 'offline');
+    await sweepHealth(3);
+    expect((await call(vigil.app, 'get', `/api/cameras/${cameraIds['key-0']}/health`)).body).toMatchObject({ state: 'offline' });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR);
+    await openWall(page, wallPlanId);
+    const shown = await waitFor('9 tiles playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
+    expect(shown.map((t) => t.camera)).not.toContain(cameraIds['key-0']);
+    await page.keyboard.press('Space'); // pause: only the replacement may change a tile now
+    await expect(page.locator('.wall').getAttribute('data-paused')).resolves.toBe('true');
+
+    // A camera on the wall dies before health notices: its tile gets the next camera.
+    const victim = shown[4]!.camera;
+    const victimName = Object.entries(cameraIds).find(([, id]) => id === victim)![0];
+    await farm.setFault(victimName, 'offline');
+    const after = await waitFor('dead tile replaced', () => tiles(page), (ts) => ts[4]!.replaced === victim && ts[4]!.state === 'playing', 90_000);
+    expect(after[4]!.camera).not.toBe(victim);
+    expect(after[4]!.camera).not.toBe(cameraIds['key-0']);
+    expect(new Set(after.map((t) => t.camera)).size).toBe(9);
+    await farm.setFault(victimName, 'none');
+    await farm.setFault('key-0', 'none');
+    await sweepHealth(2);
+    await context.close();
+  }, 180_000);
+
+  it('key cameras come round more often than general ones over a long rotation', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR);
+    await openWall(page, countPlanId);
+    await page.waitForSelector('.wall[data-flips="1"]');
+    const seen: Record<string, number> = {};
+    const count = async () => {
+      for (const t of await tiles(page)) if (t.camera) seen[t.camera] = (seen[t.camera] ?? 0) + 1;
+    };
+    await count();
+    for (let flip = 2; flip <= 40; flip++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForSelector(`.wall[data-flips="${flip}"]`);
+      await count();
+    }
+    const perCamera = (tier: string) => {
+      const ids = Object.keys(cameraTier).filter((id) => cameraTier[id] === tier);
+      return ids.reduce((sum, id) => sum + (seen[id] ?? 0), 0) / ids.length;
+    };
+    // 40 pages of 4 tiles, weights 6/3/1: ~32 appearances per key camera, ~2.7 per general one.
+    expect(perCamera('key')).toBeGreaterThan(4 * perCamera('general'));
+    expect(perCamera('attention')).toBeGreaterThan(perCamera('general'));
+    expect(perCamera('general')).toBeGreaterThan(0);
+    await context.close();
+  }, 120_000);
+
+  it('an integrator has no walls: no navigation, a refusal in the page and from the API', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await signIn(page, INTEGRATOR);
+    expect(await page.locator('header nav a[data-nav=walls]').count()).toBe(0);
+    await page.goto(`${base}/#/walls/${wallPlanId}`);
+    await page.waitForSelector('[data-forbidden]');
+    expect(await page.locator('video').count()).toBe(0);
+    const status = await page.evaluate(async (id) => {
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      return (await fetch(`/api/patrol-plans/${id}/next`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: '{}' })).status;
+    }, wallPlanId);
+    expect(status).toBe(403);
+    await context.close();
+  }, 60_000);
+});
