@@ -59,8 +59,16 @@ const PLACES = ['Main gate', 'Crossroads north', 'Metro exit B', 'Car park', 'Sq
 /** Cameras in the catalog with nothing behind their address: they will show as offline. */
 const DARK_CAMERAS = 6;
 
+/** Two patrol plans so the walls have something to play (also into a demo folder from before walls). */
+async function seedPatrolPlans(): Promise<void> {
+  if ((await api<{ total: number }>('GET', '/api/patrol-plans?limit=1')).total > 0) return;
+  await api('POST', '/api/patrol-plans', { name: 'City patrol (9 tiles)', layout: 9, dwellSeconds: 20, weights: { key: 6, attention: 3, general: 1 } });
+  await api('POST', '/api/patrol-plans', { name: 'Key cameras (4 tiles)', layout: 4, dwellSeconds: 15, weights: { key: 1, attention: 0, general: 0 } });
+}
+
 async function main(): Promise<void> {
   await signIn();
+  await seedPatrolPlans();
   const existing = await api<{ total: number }>('GET', '/api/cameras?limit=1');
   if (existing.total > 0) {
     console.log(`demo catalog already present (${existing.total} cameras)`);

@@ -197,6 +197,34 @@ describe('patrol walls in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('keyboard: a pinned tile stays through flips, focus plays the main stream large, Esc closes it', async () => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR);
+    await openWall(page, wallPlanId);
+    const shown = await waitFor('first page playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
+    await page.keyboard.press('3');
+    await page.keyboard.press('p');
+    await expect(page.locator('.tile[data-index="2"]').getAttribute('data-pinned')).resolves.toBe('true');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('.wall[data-flips="2"]');
+    const flipped = await tiles(page);
+    expect(flipped[2]!.camera).toBe(shown[2]!.camera);
+    expect(flipped.filter((t) => t.camera === shown[2]!.camera)).toHaveLength(1);
+    await page.keyboard.press('f');
+    await page.waitForSelector(`.focus[data-camera-id="${shown[2]!.camera}"] video`);
+    const focusTime = () => page.$eval('.focus video', (v) => (v as unknown as { currentTime: number }).currentTime);
+    await waitFor('focus playing', focusTime, (t) => t > 0.5, 30_000);
+    // The focused view plays the camera's main stream (640x360 here; tiles play the 320x180 sub stream).
+    expect(await page.$eval('.focus video', (v) => (v as unknown as { videoWidth: number }).videoWidth)).toBe(640);
+    expect(await page.$eval('.tile[data-index="2"] video', (v) => (v as unknown as { videoWidth: number }).videoWidth)).toBe(320);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.focus').count()).resolves.toBe(0);
+    await page.keyboard.press('Space');
+    await expect(page.locator('.wall').getAttribute('data-paused')).resolves.toBe('true');
+    await context.close();
+  }, 120_000);
+
   it('skips an offline camera, and replaces a tile whose stream dies', async () => {
     // key-0 goes offline and health sees it: it is never put on the wall.
     await farm.setFault('key-0', 'offline');
