@@ -72,3 +72,11 @@ export async function api<T>(g: Gateway, method: string, url: string, body?: unk
   return (await res.json()) as T;
 }
 
+
+/** SIGTERM, then SIGKILL if it has not exited within 15 s. */
+export async function stopGateway(g: Gateway): Promise<void> {
+  const exited = new Promise((r) => g.child.once('exit', r));
+  g.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+  g.child.kill('SIGKILL');
+}

@@ -64,13 +64,19 @@ describe('RtspAuthProxy', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  it('answers the camera\'s challenge, forwards PLAY before its first frames, then passes media through and signs keep-alives', async () => {
+  /** A scripted camera behind a running proxy, and a lease for it; both torn down after the test. */
+  async function proxiedCamera() {
     const camera = await scriptedCamera();
     cleanup.push(() => new Promise((r) => camera.server.close(r)));
     const proxy = new RtspAuthProxy();
     await proxy.start();
     cleanup.push(() => proxy.stop());
     const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    return { camera, lease };
+  }
+
+  it('answers the camera\'s challenge, forwards PLAY before its first frames, then passes media through and signs keep-alives', async () => {
+    const { camera, lease } = await proxiedCamera();
     expect(lease.url).not.toContain('secret');
     const ffmpeg = client(lease.url);
     cleanup.push(() => ffmpeg.socket.destroy());
@@ -98,12 +104,7 @@ describe('RtspAuthProxy', () => {
   });
 
   it('admits one connection per lease and refuses unknown ids', async () => {
-    const camera = await scriptedCamera();
-    cleanup.push(() => new Promise((r) => camera.server.close(r)));
-    const proxy = new RtspAuthProxy();
-    await proxy.start();
-    cleanup.push(() => proxy.stop());
-    const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    const { lease } = await proxiedCamera();
     const first = client(lease.url);
     cleanup.push(() => first.socket.destroy());
     first.send('OPTIONS', 1);
