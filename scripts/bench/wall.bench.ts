@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   // Tiles play sub streams. The farm pushes its main mount only (half the load), so that mount is
   // registered as each camera's sub profile; the silent one stands in as main (focus is not measured).
   const farm = await startFarm({
-    network: '127.97',
+    network: '127.98',
     cameras: Array.from({ length: CAMERAS }, (_, i) => ({ name: `w${String(i).padStart(2, '0')}`, source: 'clip' as const })),
     main: { width: 640, height: 360, fps: 15, gop: 30, bitrateKbps: 500 },
     sub: { width: 320, height: 180, fps: 15, gop: 30, bitrateKbps: 200 },
