@@ -86,6 +86,9 @@ describe('HLS relay', () => {
     const segment = await get(url.replace('index.m3u8', segmentsOf(playlist)[0]!));
     expect(segment.status).toBe(200);
     expect((segment.body as Buffer)[0]).toBe(0x47); // MPEG-TS sync byte
+    // Written as it is: exact length, not cacheable, and no ETag (hashing every segment costs CPU).
+    expect(segment.headers).toMatchObject({ 'cache-control': 'no-store', 'content-length': String((segment.body as Buffer).length) });
+    expect(segment.headers.etag).toBeUndefined();
     await new Promise((r) => setTimeout(r, 3000));
     const later = (await get(url)).body as Buffer;
     const sequence = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0) + segmentsOf(text).length;

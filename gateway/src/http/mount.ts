@@ -49,8 +49,10 @@ export function mountRoutes(router: Router, routes: readonly Route[]): void {
       } else if ('text' in reply) {
         res.status(reply.status).type(reply.contentType).send(reply.text);
       } else if ('body' in reply) {
-        // Live media: never cached by browsers or proxies.
-        res.status(reply.status).set({ 'Content-Type': reply.contentType, 'Cache-Control': 'no-store' }).send(reply.body);
+        // Live media: never cached by browsers or proxies, and written as it is — Express's send()
+        // would SHA-1 every segment for an ETag nobody can use (0.5 ms per 750 kB segment).
+        res.status(reply.status).set({ 'Content-Type': reply.contentType, 'Cache-Control': 'no-store', 'Content-Length': String(reply.body.length) });
+        res.end(reply.body);
       } else {
         res.status(reply.status).end();
       }
