@@ -53,7 +53,7 @@ done
 
 VIGIL_ADMIN_PASSWORD=$(cat "$admin_password_file") node --import tsx scripts/demo-seed.ts "$base" "$farm_json"
 echo
-echo "Vigil demo is running: $base/   (API: $base/api/openapi.json — Ctrl-C to stop)"
+echo "Vigil demo is running: https://127.0.0.1:${VIGIL_HTTPS_PORT:-8443}/ (web app, HTTP/2, self-signed certificate) and $base/   (API: $base/api/openapi.json — Ctrl-C to stop)"
 echo "Sign in as admin; the password is in $admin_password_file"
 echo "Simulated cameras: $farm_json (faults: POST {\"fault\": \"offline\"} to a camera's controlUrl)"
 wait "${pids[1]}"

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttp2Listener } from '../../gateway/src/http/http2-listener.js';
 import { loadTlsMaterial } from '../../gateway/src/security/tls-material.js';
@@ -74,6 +74,15 @@ async function openWall(page: Page, planId: string): Promise<void> {
   await page.waitForSelector('dialog[open] input[name=reason]', { timeout: 15_000 });
   await page.fill('dialog input[name=reason]', 'e2e patrol');
   await page.click('dialog button[type=submit]');
+}
+
+/** A fresh browser session of the operator, with the plan's wall open (reason given). */
+async function operatorWall(planId: string, viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
+  const page = await context.newPage();
+  await signIn(page, OPERATOR);
+  await openWall(page, planId);
+  return { context, page };
 }
 
 async function sweepHealth(times: number): Promise<void> {
@@ -181,10 +190,7 @@ describe('patrol walls in Chromium', () => {
   }, 120_000);
 
   it('rotation flips pages, and prewarmed tiles play within a second of the flip', async () => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    await signIn(page, OPERATOR);
-    await openWall(page, wallPlanId);
+    const { context, page } = await operatorWall(wallPlanId);
     await waitFor('first page playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
     const before = (await tiles(page)).map((t) => t.camera);
     // The dwell time (12 s) flips the page by itself; the next page was prewarmed meanwhile.
@@ -198,10 +204,7 @@ describe('patrol walls in Chromium', () => {
   }, 120_000);
 
   it('keyboard: a pinned tile stays through flips, focus plays the main stream large, Esc closes it', async () => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    await signIn(page, OPERATOR);
-    await openWall(page, wallPlanId);
+    const { context, page } = await operatorWall(wallPlanId);
     const shown = await waitFor('first page playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
     await page.keyboard.press('3');
     await page.keyboard.press('p');
@@ -230,10 +233,7 @@ describe('patrol walls in Chromium', () => {
     await farm.setFault('key-0', 'offline');
     await sweepHealth(3);
     expect((await call(vigil.app, 'get', `/api/cameras/${cameraIds['key-0']}/health`)).body).toMatchObject({ state: 'offline' });
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    await signIn(page, OPERATOR);
-    await openWall(page, wallPlanId);
+    const { context, page } = await operatorWall(wallPlanId);
     const shown = await waitFor('9 tiles playing', () => tiles(page), (ts) => ts.every((t) => t.state === 'playing'), 40_000);
     expect(shown.map((t) => t.camera)).not.toContain(cameraIds['key-0']);
     await page.keyboard.press('Space'); // pause: only the replacement may change a tile now
@@ -254,10 +254,7 @@ describe('patrol walls in Chromium', () => {
   }, 180_000);
 
   it('key cameras come round more often than general ones over a long rotation', async () => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await signIn(page, OPERATOR);
-    await openWall(page, countPlanId);
+    const { context, page } = await operatorWall(countPlanId, { width: 1280, height: 800 });
     await page.waitForSelector('.wall[data-flips="1"]');
     const seen: Record<string, number> = {};
     const count = async () => {
