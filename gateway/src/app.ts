@@ -30,6 +30,7 @@ import type { OnlineRateService } from './services/online-rate.service.js';
 import type { TicketService } from './services/ticket.service.js';
 import type { DiscoveryService } from './services/discovery.service.js';
 import type { CameraImportService } from './services/camera-import.service.js';
+import type { SnapshotService } from './services/snapshot.service.js';
 import type { PatrolService } from './services/patrol.service.js';
 import type { StreamProbeService } from './services/stream-probe.service.js';
 import type { UserService } from './services/user.service.js';
@@ -53,6 +54,7 @@ export interface AppServices {
   readonly imports: CameraImportService;
   readonly probes: StreamProbeService;
   readonly patrol: PatrolService;
+  readonly snapshots: SnapshotService;
   readonly audit: AuditRepository;
 }
 
@@ -75,12 +77,12 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...systemRoutes({ ...deps.system, registry: deps.metrics.registry }, () => routes),
     ...sessionRoutes(deps.auth, deps.users, deps.sessionTtlMs),
     ...tokenRoutes(deps.auth),
-    ...userRoutes(deps.users),
+    ...userRoutes(deps.users, deps.limits),
     ...organisationRoutes(deps.organisations, deps.limits),
     ...regionRoutes(deps.regions),
     ...cameraRoutes(deps.cameras, deps.credentials, deps.limits),
     ...auditRoutes(deps.audit, deps.views, deps.limits),
-    ...streamRoutes(deps.streams),
+    ...streamRoutes(deps.streams, deps.snapshots),
     ...healthRoutes(deps.health, deps.onlineRate, deps.tickets, deps.limits),
     ...onboardingRoutes(deps.discovery, deps.imports, deps.probes),
     ...patrolRoutes(deps.patrol, deps.limits),

@@ -28,6 +28,7 @@ import { MIGRATIONS } from './storage/migrations/index.js';
 import { HealthRepository } from './storage/repositories/health.repository.js';
 import { DiscoveryService } from './services/discovery.service.js';
 import { CameraImportService } from './services/camera-import.service.js';
+import { SnapshotService } from './services/snapshot.service.js';
 import { PatrolService } from './services/patrol.service.js';
 import { PatrolPlanRepository } from './storage/repositories/patrol-plan.repository.js';
 import { StreamProbeService } from './services/stream-probe.service.js';
@@ -95,6 +96,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       audit,
       clock,
       maxTierOverrideDays: config.catalog.maxTierOverrideDays,
+      // The monitor is built later (it needs the camera services); these run only once it exists.
+      health: { of: (id) => health.monitor.record(id), idsIn: (state) => health.monitor.idsIn(state) },
     });
     const organisations = new OrganisationService({ db, organisations: repos.organisations, regions: repos.regions, audit, clock });
     const regions = new RegionService({ db, regions: repos.regions, audit, clock });
@@ -181,6 +184,14 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       clock,
       healthOf: (id) => health.monitor.record(id),
     });
+    const snapshots = new SnapshotService({
+      cameras,
+      credentials,
+      views,
+      proxy: health.proxy,
+      logger: logger.child({ component: 'snapshot' }),
+      settings: { ffmpegPath: config.media.ffmpegPath, socketTimeoutS: Math.max(1, config.health.timeoutMs / 1000), concurrency: 4 },
+    });
     metrics = createMetrics({
       cameraCounts: () => repos.cameras.countsByGroup(clock.now()),
       healthSamples: () => health.monitor.samples(),
@@ -206,6 +217,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       imports,
       probes,
       patrol,
+      snapshots,
       audit: repos.audit,
       system: { pingDatabase: () => ping(db), ffmpeg: ffmpegAvailability(config.media.ffmpegPath), version: VERSION },
       limits: { ...config.catalog, bodyLimitKb: config.server.bodyLimitKb, importMaxKb: config.imports.maxKb },
@@ -221,7 +233,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     };
     return {
       app,
-      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, discovery, imports, probes, patrol, audit: repos.audit },
+      services: { auth, users, cameras, credentials, organisations, regions, views, streams, relays, health: health.service, onlineRate: health.onlineRate, tickets: health.tickets, monitor: health.monitor, discovery, imports, probes, patrol, snapshots, audit: repos.audit },
       close,
     };
   } catch (err) {

@@ -1,23 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttp2Listener } from '../../gateway/src/http/http2-listener.js';
-import { loadTlsMaterial } from '../../gateway/src/security/tls-material.js';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
 import { call, seedCatalog } from '../helpers/catalog-fixture.js';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
+import { buildWeb, closeWeb, launchChromium, ROOT, serveOverHttp2, signIn as signInAt, waitFor } from '../helpers/web-e2e.js';
 
 /**
  * The command-centre web app end to end: the production build of web/, served by a real Vigil
  * over HTTPS + HTTP/2, driven in Debian's headless Chromium, playing real HLS relayed from
  * simulated cameras. What it checks is what an operator sees: tiles whose video moves.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--autoplay-policy=no-user-gesture-required'];
 const TIERS = { key: 3, attention: 3, general: 6 } as const;
 
 let farm: Farm;
@@ -33,13 +27,7 @@ let countPlanId = '';
 const OPERATOR = { username: 'wall-operator', password: 'operator-password-long-1' };
 const INTEGRATOR = { username: 'wall-integrator', password: 'integrator-password-long-1' };
 
-async function signIn(page: Page, who: { username: string; password: string }): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.fill('input[name=username]', who.username);
-  await page.fill('input[name=password]', who.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('header nav');
-}
+const signIn = (page: Page, who: { username: string; password: string }) => signInAt(page, base, who);
 
 /** What a test reads of a tile element (the test project has no DOM types). */
 interface TileElement {
@@ -55,17 +43,6 @@ function tiles(page: Page) {
       return { camera: el.dataset.cameraId ?? '', tier: el.dataset.tier ?? '', state: el.dataset.state ?? '', playingAfterMs: el.dataset.playingAfterMs ? Number(el.dataset.playingAfterMs) : null, replaced: el.dataset.replaced ?? null, time: el.querySelector('video')?.currentTime ?? 0 };
     }),
   );
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!ok(last)) {
-    if (Date.now() > until) throw new Error(`${what}: gave up after ${timeoutMs} ms; last ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await probe();
-  }
-  return last;
 }
 
 async function openWall(page: Page, planId: string): Promise<void> {
@@ -93,8 +70,7 @@ async function sweepHealth(times: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  webRoot = mkdtempSync(path.join(os.tmpdir(), 'vigil-web-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', path.join(ROOT, 'web/vite.config.ts'), '--outDir', webRoot, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  webRoot = buildWeb();
   const names = Object.entries(TIERS).flatMap(([tier, n]) => Array.from({ length: n }, (_, i) => `${tier}-${i}`));
   farm = await startFarm({
     network: '127.96',
@@ -135,19 +111,14 @@ beforeAll(async () => {
   const plan = await call(vigil.app, 'post', '/api/patrol-plans', { name: 'Counting wall', layout: 4, dwellSeconds: 3600, weights: { key: 6, attention: 3, general: 1 } });
   countPlanId = (plan.body as { id: string }).id;
 
-  const tls = await loadTlsMaterial({ certFile: null, keyFile: null, dataDir: vigil.dataDir });
-  server = createHttp2Listener(vigil.app, tls);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ server, base } = await serveOverHttp2(vigil));
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeWeb({ browser, server, webRoot });
   await vigil?.dispose();
   await farm?.stop();
-  rmSync(webRoot, { recursive: true, force: true });
 }, 60_000);
 
 describe('patrol walls in Chromium', () => {

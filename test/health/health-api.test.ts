@@ -132,6 +132,50 @@ describe('health API', () => {
     expect(unknownRegion.status).toBe(404);
   });
 
+  it('draws the online rate over time: the same hour as a series of 5-minute buckets', async () => {
+    // State left by the test before: camera 2 (the other district) was offline for the first half of the last hour.
+    const res = await call(vigil.app, 'get', `/api/online-rate/series?groupBy=region&window=1h&regionId=${catalog.cityId}`);
+    expect(res.status).toBe(200);
+    const series = res.body as { buckets: string[]; bucketMs: number; groups: Array<{ key: string; rates: Array<number | null> }>; total: { rates: Array<number | null> } };
+    expect(series.buckets).toHaveLength(12);
+    expect(series.bucketMs).toBe(300_000);
+    const other = series.groups.find((g) => g.key === catalog.otherDistrictId)!.rates;
+    for (const r of other.slice(0, 6)) expect(r).toBeLessThan(0.01);
+    expect(other[6]).toBeGreaterThan(0.98);
+    expect(other.slice(7)).toEqual([1, 1, 1, 1, 1]);
+    // Four cameras, one down: 75 % while it was down, then 100 %.
+    for (const r of series.total.rates.slice(1, 6)) expect(r).toBeCloseTo(0.75, 5);
+    expect(series.total.rates.slice(7)).toEqual([1, 1, 1, 1, 1]);
+    expect(series.groups.find((g) => g.key === catalog.districtId)!.rates.every((r) => r === 1)).toBe(true);
+
+    const csv = await call(vigil.app, 'get', `/api/online-rate/series?groupBy=region&window=1h&regionId=${catalog.cityId}&format=csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('group_by,key,label,bucket_start,rate_percent');
+    expect(lines).toHaveLength(1 + 12 * (series.groups.length + 1));
+    expect(lines.filter((l) => l.startsWith(`region,${catalog.otherDistrictId},`)).map((l) => l.split(',')[4]).slice(7)).toEqual(['100.00', '100.00', '100.00', '100.00', '100.00']);
+    // An integrator's series holds their own camera only; bad windows are refused.
+    const mine = (await call(vigil.app, 'get', '/api/online-rate/series?groupBy=organisation&window=24h', undefined, integratorToken)).body as { groups: Array<{ key: string }> };
+    expect(mine.groups.map((g) => g.key)).toEqual([catalog.businessOrgId]);
+    expect((await call(vigil.app, 'get', '/api/online-rate/series?window=now')).status).toBe(400);
+  });
+
+  it('filters the catalog on health and shows each camera\'s health in the list', async () => {
+    farm.setFault(1, 'offline');
+    await sweep();
+    const offline = (await call(vigil.app, 'get', '/api/cameras?health=offline')).body as { items: Array<{ id: string; health: { state: string; reason: string } | null }>; total: number };
+    expect(offline.items.map((c) => c.id)).toEqual([ids[1]]);
+    expect(offline.items[0]!.health).toMatchObject({ state: 'offline', reason: 'unreachable' });
+    const online = (await call(vigil.app, 'get', '/api/cameras?health=online&sort=name')).body as typeof offline;
+    expect(online.items.map((c) => c.id).sort()).toEqual([ids[0], ids[2], ids[3]].sort());
+    // Scope still applies: the integrator's one camera is online, so none of theirs is offline.
+    expect(((await call(vigil.app, 'get', '/api/cameras?health=offline', undefined, integratorToken)).body as typeof offline).total).toBe(0);
+    expect((await call(vigil.app, 'get', '/api/cameras?health=sleeping')).status).toBe(400);
+    farm.setFault(1, 'none');
+    await sweep();
+    expect(((await call(vigil.app, 'get', '/api/cameras?health=offline')).body as typeof offline).total).toBe(0);
+  });
+
   it('maintenance windows take a camera out of the online rate, by technicians only', async () => {
     const now = clock.now().getTime();
     const body = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3600_000).toISOString(), reason: 'replacing the lens' };

@@ -65,4 +65,15 @@ describe('/api/users', () => {
     expect((await call(vigil.app, 'patch', `/api/users/${me.user.id}`, { role: 'operator' })).status).toBe(403);
     expect((await call(vigil.app, 'patch', `/api/users/${me.user.id}`, { disabled: true })).status).toBe(403);
   });
+
+  it('pages and searches the user list on the server', async () => {
+    for (let i = 0; i < 5; i++) expect((await call(vigil.app, 'post', '/api/users', { username: `pager.${i}`, role: 'operator', regionId: catalog.cityId })).status).toBe(201);
+    const page = (await call(vigil.app, 'get', '/api/users?q=PAGER&limit=2&offset=2')).body as { items: Array<{ username: string }>; total: number; limit: number; offset: number };
+    expect(page).toMatchObject({ total: 5, limit: 2, offset: 2 });
+    expect(page.items.map((u) => u.username)).toEqual(['pager.2', 'pager.3']);
+    const operators = (await call(vigil.app, 'get', '/api/users?role=operator&limit=500')).body as { items: Array<{ role: string }> };
+    expect(operators.items.length).toBeGreaterThanOrEqual(5);
+    expect(operators.items.every((u) => u.role === 'operator')).toBe(true);
+    expect((await call(vigil.app, 'get', '/api/users?limit=0')).status).toBe(400);
+  });
 });

@@ -75,4 +75,14 @@ describe('integrator registration and review', () => {
     ]);
     expect((await call(vigil.app, 'get', `/api/cameras/${id}/stream`, undefined, tokens['xihu-operator'])).status).toBe(503);
   });
+
+  it("lists an integrator's own submissions apart from the rest of their organisation's cameras", async () => {
+    const staffCamera = await call(vigil.app, 'post', '/api/cameras', { name: 'Bank atrium (registered by the police)', organisationId: catalog.businessOrgId, regionId: catalog.gridId, profiles: { main: { url: 'rtsp://10.30.0.9/main' } } });
+    expect(staffCamera.status).toBe(201);
+    const list = async (query: string, who: string) => ((await call(vigil.app, 'get', `/api/cameras?${query}`, undefined, tokens[who])).body as { items: Array<{ name: string }> }).items.map((c) => c.name).sort();
+    expect(await list('sort=name', 'bank-integrator')).toContain('Bank atrium (registered by the police)');
+    expect(await list('submittedBy=me', 'bank-integrator')).toEqual(['Bank door', 'Bank lobby', 'Bank vault']);
+    expect(await list('submittedBy=me', 'city-integrator')).toEqual([]);
+    expect((await call(vigil.app, 'get', '/api/cameras?submittedBy=someone-else', undefined, tokens['bank-integrator'])).status).toBe(400);
+  });
 });

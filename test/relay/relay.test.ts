@@ -69,6 +69,18 @@ const get = (url: string) => request(vigil.app).get(url).buffer(true).parse((res
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 });
 
+/** Width and height from a JPEG's start-of-frame marker. */
+function jpegSize(jpeg: Buffer): { width: number; height: number } | null {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
+  for (let i = 2; i + 9 < jpeg.length; ) {
+    if (jpeg[i] !== 0xff) return null;
+    const marker = jpeg[i + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc3) return { height: jpeg.readUInt16BE(i + 5), width: jpeg.readUInt16BE(i + 7) };
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  return null;
+}
+
 function segmentsOf(playlist: string): string[] {
   return playlist.split('\n').filter((l) => /^seg_\d{6}\.(ts|m4s)$/.test(l.trim()));
 }
@@ -221,6 +233,23 @@ describe('HLS relay', () => {
     const res = await call(vigil.app, 'post', '/api/streams/prewarm', { cameraIds: [cameraIds.avc, cameraIds.frozen], profile: 'main' });
     expect(res.body).toMatchObject({ started: [cameraIds.avc, cameraIds.frozen], failed: [] });
     expect(vigil.services.relays.get(`${cameraIds.frozen}:main:copy`)).toBeDefined();
+  });
+
+  it('takes a still picture through the credential proxy (H.264 and H.265), recorded as a view', async () => {
+    const views = async (id: string) => ((await call(vigil.app, 'get', `/api/audit?action=view.ended&objectId=${id}`)).body as { total: number }).total;
+    for (const camera of ['avc', 'hevc']) {
+      const before = await views(cameraIds[camera]!);
+      const res = await request(vigil.app).get(`/api/cameras/${cameraIds[camera]!}/snapshot`).set('authorization', `Bearer ${vigil.adminToken}`).buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(res.status, camera).toBe(200);
+      expect(res.headers['content-type']).toBe('image/jpeg');
+      expect(jpegSize(res.body as Buffer), camera).toEqual({ width: 640, height: 360 });
+      // Seen is seen: the snapshot is a view that started and ended.
+      expect(await views(cameraIds[camera]!)).toBe(before + 1);
+    }
   });
 
   it('audits each view, starting and ending it', async () => {

@@ -51,6 +51,8 @@ const MESSAGES: Record<string, string> = {
 export function humanMessage(err: unknown): string {
   if (err instanceof ApiError) {
     const field = typeof err.details?.field === 'string' ? ` (${err.details.field})` : '';
+    // A validation message names the rule broken; the generic sentence alone would hide it.
+    if (err.code === 'VALIDATION_FAILED') return `Some fields are not valid: ${err.message} [${err.code}]`;
     return `${MESSAGES[err.code] ?? err.message}${field} [${err.code}]`;
   }
   return err instanceof Error ? err.message : String(err);

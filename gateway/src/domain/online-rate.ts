@@ -106,3 +106,24 @@ export function countState(counts: StateCounts, state: HealthState): StateCounts
 export function rateNow(c: StateCounts): number | null {
   return rateOf({ online: c.online, counted: c.online + c.degraded + c.offline });
 }
+
+/**
+ * One camera's exposure in each of consecutive `buckets` (in time order, touching or not): the
+ * state at each bucket's start is carried over from the changes before it.
+ */
+export function bucketExposures(initial: HealthState | null, changes: readonly StateChange[], maintenance: readonly Interval[], buckets: readonly Interval[]): Exposure[] {
+  let state = initial;
+  let next = 0;
+  return buckets.map((bucket) => {
+    while (next < changes.length && changes[next]!.at < bucket.from) state = changes[next++]!.to;
+    const inside: StateChange[] = [];
+    for (let i = next; i < changes.length && changes[i]!.at < bucket.to; i++) inside.push(changes[i]!);
+    return cameraExposure(state, inside, maintenance, bucket);
+  });
+}
+
+/** Splits [span.from, span.to) into `count` equal buckets. */
+export function splitSpan(span: Interval, count: number): Interval[] {
+  const size = (span.to - span.from) / count;
+  return Array.from({ length: count }, (_, i) => ({ from: Math.round(span.from + i * size), to: i === count - 1 ? span.to : Math.round(span.from + (i + 1) * size) }));
+}

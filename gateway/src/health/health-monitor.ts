@@ -1,6 +1,6 @@
 import { firstDue, nextDue } from '../domain/check-schedule.js';
 import type { Clock } from '../domain/clock.js';
-import { enterMaintenance, leaveMaintenance, observe, unknownRecord, type HealthPolicy, type HealthRecord, type Transition } from '../domain/health-state.js';
+import { enterMaintenance, leaveMaintenance, observe, unknownRecord, type HealthPolicy, type HealthState, type HealthRecord, type Transition } from '../domain/health-state.js';
 import { verdictOf, type MediaVerdict, type StepResult } from '../domain/probe-result.js';
 import { EVERYTHING } from '../domain/scope.js';
 import { buildStreamUrl } from '../domain/stream-address.js';
@@ -243,6 +243,13 @@ export class HealthMonitor {
 
   recent(cameraId: string): readonly CheckSummary[] {
     return this.#recent.get(cameraId) ?? [];
+  }
+
+  /** Ids of the monitored cameras in `state` now (the catalog's health filter). */
+  idsIn(state: HealthState): string[] {
+    const ids: string[] = [];
+    for (const [id, record] of this.#records) if (record.state === state && this.#entries.has(id)) ids.push(id);
+    return ids;
   }
 
   /** Every monitored camera with its record (for the online rate now and the problem list). */

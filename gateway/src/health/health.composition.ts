@@ -26,6 +26,8 @@ export interface HealthParts {
   readonly service: HealthService;
   readonly onlineRate: OnlineRateService;
   readonly tickets: TicketService;
+  /** The credential proxy of media checks; snapshots read through it too. */
+  readonly proxy: RtspAuthProxy;
   stop(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function buildHealth(deps: {
     service,
     onlineRate: new OnlineRateService({ monitor, health: deps.repository, regions: deps.regions, clock: deps.clock }),
     tickets: new TicketService({ health: deps.repository, clock: deps.clock }),
+    proxy,
     async stop() {
       await scheduler.stop();
       await monitor.stop();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { normaliseMac, normaliseSerial, PROFILE_KINDS, type OwnerType } from '../domain/catalog.js';
 import { canDelete, transition, type Lifecycle, type LifecycleAction } from '../domain/camera-lifecycle.js';
+import type { HealthState } from '../domain/health-state.js';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import type { Page, PageRequest, Sort } from '../domain/paging.js';
@@ -33,6 +34,22 @@ export interface CameraServiceDeps {
   readonly audit: AuditService;
   readonly clock: Clock;
   readonly maxTierOverrideDays: number;
+  /** Live health from the monitor (absent in set-ups without one): shown in the catalog and filtered on. */
+  readonly health?: CameraHealthLookup;
+}
+
+/** What the catalog asks the health monitor. */
+export interface CameraHealthLookup {
+  of(cameraId: string): { readonly state: HealthState; readonly reason: string; readonly since: number } | undefined;
+  /** Ids of the monitored cameras in `state` now. */
+  idsIn(state: HealthState): string[];
+}
+
+/** A camera's health as the catalog shows it; null while it is not monitored (not approved). */
+export interface CatalogHealth {
+  readonly state: HealthState;
+  readonly reason: string;
+  readonly since: string;
 }
 
 export interface CameraListQuery {
@@ -40,6 +57,9 @@ export interface CameraListQuery {
   readonly ownerType?: OwnerType | undefined;
   readonly regionId?: string | undefined;
   readonly tier?: Tier | undefined;
+  readonly health?: HealthState | undefined;
+  /** "me": only the cameras the caller registered. */
+  readonly submittedBy?: 'me' | undefined;
   readonly lifecycle?: Lifecycle | undefined;
   readonly q?: string | undefined;
 }
@@ -67,8 +87,13 @@ const notFound = (id: string) => new VigilError('CAMERA_NOT_FOUND', `camera ${id
 export class CameraService {
   constructor(private readonly deps: CameraServiceDeps) {}
 
-  async get(id: string, actor: Actor): Promise<CameraView> {
-    return cameraView(await this.require(id, actor, this.deps.db), this.deps.clock.now());
+  async get(id: string, actor: Actor): Promise<CameraView & { health: CatalogHealth | null }> {
+    return this.#withHealth(cameraView(await this.require(id, actor, this.deps.db), this.deps.clock.now()));
+  }
+
+  #withHealth(view: CameraView): CameraView & { health: CatalogHealth | null } {
+    const record = this.deps.health?.of(view.id);
+    return { ...view, health: record ? { state: record.state, reason: record.reason, since: new Date(record.since).toISOString() } : null };
   }
 
   /** The camera record for other services (views, relays), scope-checked. */
@@ -78,7 +103,7 @@ export class CameraService {
     return record;
   }
 
-  async list(query: CameraListQuery, sort: Sort<CameraSortKey>, page: PageRequest, actor: Actor): Promise<Page<CameraView>> {
+  async list(query: CameraListQuery, sort: Sort<CameraSortKey>, page: PageRequest, actor: Actor): Promise<Page<CameraView & { health: CatalogHealth | null }>> {
     let regionPath: string | undefined;
     if (query.regionId) {
       const region = await this.deps.regions.findById(query.regionId);
@@ -86,8 +111,14 @@ export class CameraService {
       regionPath = region.path;
     }
     const now = this.deps.clock.now();
-    const result = await this.deps.cameras.list({ ...query, regionPath }, actor.scope, sort, page, now);
-    return { ...result, items: result.items.map((r) => cameraView(r, now)) };
+    const { health, submittedBy, ...filter } = query;
+    let ids: string[] | undefined;
+    if (health) {
+      if (!this.deps.health) throw new VigilError('VALIDATION_FAILED', 'health is not monitored here', { field: 'health' });
+      ids = this.deps.health.idsIn(health);
+    }
+    const result = await this.deps.cameras.list({ ...filter, regionPath, ids, submittedBy: submittedBy === 'me' ? actor.id : undefined }, actor.scope, sort, page, now);
+    return { ...result, items: result.items.map((r) => this.#withHealth(cameraView(r, now))) };
   }
 
   async create(input: CameraCreateInput, actor: Actor): Promise<CameraView> {
@@ -121,8 +152,10 @@ export class CameraService {
     const lifecycle = input.lifecycle ?? (actor.role === 'system' ? 'approved' : initialLifecycle(actor.role));
     const organisation = await (lookups.organisation ?? ((oid: string) => this.deps.organisations.findById(oid, trx)))(input.organisationId);
     const region = await (lookups.region ?? ((rid: string) => this.deps.regions.findById(rid, trx)))(input.regionId);
-    // An organisation the actor cannot see does not exist for them.
-    if (!organisation || !inScope(actor.scope, organisation.id, null)) {
+    // An organisation the actor cannot see does not exist for them. A region-scoped user (a
+    // district's technician) may register a camera placed inside their region for any owner:
+    // the camera is then in their scope, as every camera of that region is.
+    if (!organisation || !inScope(actor.scope, organisation.id, region?.path ?? null)) {
       throw new VigilError('ORGANISATION_NOT_FOUND', `organisation ${input.organisationId} does not exist`, { field: 'organisationId' });
     }
     if (!region) throw new VigilError('REGION_NOT_FOUND', `region ${input.regionId} does not exist`, { field: 'regionId' });
@@ -161,6 +194,7 @@ export class CameraService {
         lifecycle_reason: null,
         lifecycle_changed_at: at,
         source: input.source ?? 'rtsp',
+        submitted_by: actor.role === 'system' ? null : actor.id,
         created_at: at,
         updated_at: at,
       },

@@ -1,8 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
-import { addExposure, cameraExposure, countState, NO_COUNTS, NO_EXPOSURE, rateNow, rateOf, type Exposure, type Interval, type StateCounts } from '../domain/online-rate.js';
+import { addExposure, bucketExposures, cameraExposure, countState, NO_COUNTS, NO_EXPOSURE, rateNow, rateOf, splitSpan, type Exposure, type Interval, type StateChange, type StateCounts } from '../domain/online-rate.js';
 import { effectiveTier, TIERS } from '../domain/tier.js';
+import type { HealthState } from '../domain/health-state.js';
 import type { HealthMonitor } from '../health/health-monitor.js';
 import type { HealthRepository, MonitoredCamera } from '../storage/repositories/health.repository.js';
 import type { RegionRepository } from '../storage/repositories/region.repository.js';
@@ -14,6 +15,22 @@ export const RATE_WINDOWS = ['now', '1h', '24h', '7d', '30d'] as const;
 export type RateWindow = (typeof RATE_WINDOWS)[number];
 
 const WINDOW_MS: Record<Exclude<RateWindow, 'now'>, number> = { '1h': 3600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+
+/** Windows a series can span, and how many points each has (5 min, 1 h, 6 h and 1 day apart). */
+export const SERIES_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
+export type SeriesWindow = (typeof SERIES_WINDOWS)[number];
+const SERIES_POINTS: Record<SeriesWindow, number> = { '1h': 12, '24h': 24, '7d': 28, '30d': 30 };
+
+export interface RateSeries {
+  readonly groupBy: RateGrouping;
+  readonly window: SeriesWindow;
+  readonly regionId: string | null;
+  /** Start of each bucket; every rate array has one value per bucket. */
+  readonly buckets: readonly string[];
+  readonly bucketMs: number;
+  readonly groups: ReadonlyArray<{ key: string; label: string; rates: Array<number | null> }>;
+  readonly total: { rates: Array<number | null> };
+}
 
 export interface RateGroup {
   readonly key: string;
@@ -139,7 +156,57 @@ export class OnlineRateService {
     });
   }
 
+  /** The online rate over time: one time-weighted rate per bucket, per group and in total. */
+  async series(groupBy: RateGrouping, window: SeriesWindow, regionId: string | null, actor: Actor): Promise<RateSeries> {
+    const now = this.deps.clock.now().getTime();
+    const cameras = await this.deps.health.monitoredCameras(actor.scope);
+    const keyOf = await this.#grouper(groupBy, regionId, new Date(now));
+    const span = { from: now - WINDOW_MS[window], to: now };
+    const buckets = splitSpan(span, SERIES_POINTS[window]);
+    const history = await this.#history(cameras, span);
+    const zero = () => buckets.map(() => NO_EXPOSURE);
+    const groups = new Map<string, { key: string; label: string; exposures: Exposure[] }>();
+    const total = zero();
+    for (const camera of cameras) {
+      const group = keyOf(camera);
+      if (!group) continue;
+      const { initial, changes, maintenance } = history.get(camera.id)!;
+      const exposures = bucketExposures(initial, changes, maintenance, buckets);
+      const acc = groups.get(group.key) ?? { ...group, exposures: zero() };
+      exposures.forEach((e, i) => {
+        acc.exposures[i] = addExposure(acc.exposures[i]!, e);
+        total[i] = addExposure(total[i]!, e);
+      });
+      groups.set(group.key, acc);
+    }
+    return {
+      groupBy,
+      window,
+      regionId,
+      buckets: buckets.map((b) => new Date(b.from).toISOString()),
+      bucketMs: Math.round(WINDOW_MS[window] / buckets.length),
+      groups: [...groups.values()].sort((a, b) => a.label.localeCompare(b.label)).map((g) => ({ key: g.key, label: g.label, rates: g.exposures.map(rateOf) })),
+      total: { rates: total.map(rateOf) },
+    };
+  }
+
+  /** Series as CSV: one row per bucket and group, then the total. */
+  seriesToCsv(series: RateSeries): string {
+    const percent = (v: number | null | undefined) => (v === null || v === undefined ? '' : (v * 100).toFixed(2));
+    const rows = [...series.groups, { key: 'total', label: 'All cameras', rates: series.total.rates }].flatMap((g) =>
+      series.buckets.map((at, i) => [series.groupBy, g.key, g.label, at, percent(g.rates[i])]),
+    );
+    return stringify(rows, { header: true, columns: ['group_by', 'key', 'label', 'bucket_start', 'rate_percent'] });
+  }
+
   async #exposures(cameras: readonly MonitoredCamera[], span: Interval): Promise<Map<string, Exposure>> {
+    const result = new Map<string, Exposure>();
+    for (const [id, h] of await this.#history(cameras, span)) result.set(id, cameraExposure(h.initial, h.changes, h.maintenance, span));
+    return result;
+  }
+
+  /** Each camera's state at span.from, its changes inside the span and its maintenance windows. */
+  async #history(cameras: readonly MonitoredCamera[], span: Interval): Promise<Map<string, { initial: HealthState | null; changes: StateChange[]; maintenance: Interval[] }>> {
     const from = new Date(span.from).toISOString();
     const to = new Date(span.to).toISOString();
     const ids = cameras.map((c) => c.id);
@@ -150,11 +217,10 @@ export class OnlineRateService {
       list.push({ from: Date.parse(w.starts_at), to: Date.parse(w.ends_at) });
       windows.set(w.camera_id, list);
     }
-    const result = new Map<string, Exposure>();
+    const result = new Map<string, { initial: HealthState | null; changes: StateChange[]; maintenance: Interval[] }>();
     for (const id of ids) {
       const h = history.get(id);
-      const changes = (h?.changes ?? []).map((c) => ({ at: Date.parse(c.at), to: c.to }));
-      result.set(id, cameraExposure(h?.initial ?? null, changes, windows.get(id) ?? [], span));
+      result.set(id, { initial: h?.initial ?? null, changes: (h?.changes ?? []).map((c) => ({ at: Date.parse(c.at), to: c.to })), maintenance: windows.get(id) ?? [] });
     }
     return result;
   }

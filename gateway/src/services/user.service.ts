@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock.js';
+import type { Page, PageRequest } from '../domain/paging.js';
 import { VigilError } from '../domain/errors.js';
 import { passwordProblem } from '../domain/password-policy.js';
 import type { Role } from '../domain/roles.js';
@@ -68,8 +69,9 @@ export class UserService {
     private readonly deps: { readonly db: Db; readonly users: UserRepository; readonly sessions: SessionRepository; readonly audit: AuditService; readonly clock: Clock },
   ) {}
 
-  async list(): Promise<UserView[]> {
-    return (await this.deps.users.list()).map(userView);
+  async list(filter: { q?: string | undefined; role?: Role | undefined }, page: PageRequest): Promise<Page<UserView>> {
+    const result = await this.deps.users.page(filter, page);
+    return { ...result, items: result.items.map(userView) };
   }
 
   async get(id: string): Promise<UserView> {

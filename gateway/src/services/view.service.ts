@@ -91,7 +91,7 @@ export class ViewService {
   }
 
   /** Who viewed an organisation's cameras, newest first: for the owner's own admin or integrator. */
-  async forOrganisation(organisationId: string, page: { limit: number; offset: number }, actor: Actor): Promise<{ items: ViewRecord[]; total: number; limit: number; offset: number }> {
+  async forOrganisation(organisationId: string, page: { limit: number; offset: number }, actor: Actor): Promise<{ items: Array<ViewRecord & { cameraName: string | null }>; total: number; limit: number; offset: number }> {
     const exists = await this.deps.db.selectFrom('organisations').select('id').where('id', '=', organisationId).executeTakeFirst();
     // Transparency is for the owner: only their own people (or admins) see it, regions do not count.
     const own = actor.scope.all || actor.scope.organisationIds.includes(organisationId);
@@ -101,7 +101,9 @@ export class ViewService {
     const q = this.deps.db.selectFrom('camera_views').where('organisation_id', '=', organisationId);
     const { n } = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
     const rows = await q.selectAll().orderBy('started_at', 'desc').limit(page.limit).offset(page.offset).execute();
-    return { items: rows.map(view), total: Number(n), ...page };
+    const ids = [...new Set(rows.map((r) => r.camera_id))];
+    const names = new Map(ids.length === 0 ? [] : (await this.deps.db.selectFrom('cameras').select(['id', 'name']).where('id', 'in', ids).execute()).map((c) => [c.id, c.name]));
+    return { items: rows.map((r) => ({ ...view(r), cameraName: names.get(r.camera_id) ?? null })), total: Number(n), ...page };
   }
 
   async #get(id: string): Promise<ViewRecord> {

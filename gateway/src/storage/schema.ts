@@ -64,6 +64,8 @@ export interface CameraTable {
   lifecycle_reason: string | null;
   lifecycle_changed_at: string;
   source: CameraSource;
+  /** The user who registered it; null before migration 0005 and for Vigil's own. */
+  submitted_by: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addExposure, cameraExposure, countState, NO_COUNTS, rateNow, rateOf, type StateChange } from '../../../gateway/src/domain/online-rate.js';
+import { addExposure, bucketExposures, cameraExposure, countState, NO_COUNTS, rateNow, rateOf, splitSpan, type StateChange } from '../../../gateway/src/domain/online-rate.js';
 
 const H = 3600_000;
 const window = { from: 0, to: 10 * H };
@@ -33,5 +33,35 @@ describe('time-weighted online rate', () => {
     for (const s of ['online', 'online', 'online', 'degraded', 'offline', 'unknown', 'maintenance'] as const) counts = countState(counts, s);
     expect(rateNow(counts)).toBeCloseTo(3 / 5, 9);
     expect(rateNow(NO_COUNTS)).toBeNull();
+  });
+});
+
+describe('bucketExposures and splitSpan (the online rate over time)', () => {
+  it('splits a span into equal touching buckets that end exactly at the span end', () => {
+    const buckets = splitSpan({ from: 0, to: 10 }, 3);
+    expect(buckets).toEqual([
+      { from: 0, to: 3 },
+      { from: 3, to: 7 },
+      { from: 7, to: 10 },
+    ]);
+  });
+
+  it('carries the state into each bucket and cuts each change at the bucket edges', () => {
+    const buckets = splitSpan({ from: 0, to: 4 * H }, 4);
+    const changes = [
+      { at: 0.5 * H, to: 'offline' as const },
+      { at: 2.25 * H, to: 'online' as const },
+    ];
+    const e = bucketExposures('online', changes, [], buckets);
+    expect(e.map((x) => rateOf(x))).toEqual([0.5, 0, 0.75, 1]);
+    // The same as computing each bucket alone with its own starting state.
+    expect(e[2]).toEqual(cameraExposure('offline', changes, [], buckets[2]!));
+  });
+
+  it('leaves unknown time out, cuts maintenance out, and starts counting at the first known state', () => {
+    const buckets = splitSpan({ from: 0, to: 2 * H }, 2);
+    const e = bucketExposures(null, [{ at: 0.5 * H, to: 'offline' }], [{ from: H, to: 1.5 * H }], buckets);
+    expect(e[0]).toEqual({ online: 0, counted: 0.5 * H, span: 0.5 * H });
+    expect(e[1]).toEqual({ online: 0, counted: 0.5 * H, span: H });
   });
 });

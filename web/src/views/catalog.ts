@@ -1,75 +1,94 @@
-import { api, humanMessage, type Page, type Tier } from '../api';
-import { clear, el } from '../dom';
+import { api, type Page, type Tier } from '../api';
+import { el } from '../dom';
+import { field, input, select } from '../ui/form';
+import { organisationList, regionOptions } from '../ui/lookups';
+import { pagedTable } from '../ui/paged-table';
 
-interface CameraItem {
+export interface CatalogCamera {
   id: string;
   name: string;
-  nationalCode: string | null;
+  nationalCode: string;
   effectiveTier: Tier;
   lifecycle: string;
+  lifecycleReason: string | null;
   organisationId: string;
+  regionId: string;
   address: string | null;
+  createdAt: string;
+  health: { state: string; reason: string; since: string } | null;
 }
 
-const PAGE = 50;
+const OWNER_TYPES: ReadonlyArray<readonly [string, string]> = [['', 'Any owner'], ['government', 'Government'], ['business', 'Business'], ['residential', 'Residential']];
+const TIERS: ReadonlyArray<readonly [string, string]> = [['', 'Any tier'], ['key', 'Key'], ['attention', 'Attention'], ['general', 'General']];
+const LIFECYCLES: ReadonlyArray<readonly [string, string]> = [['', 'Any status'], ...['pending', 'approved', 'rejected', 'suspended', 'retired'].map((l) => [l, l] as const)];
+const HEALTH: ReadonlyArray<readonly [string, string]> = [['', 'Any health'], ...['online', 'degraded', 'offline', 'unknown', 'maintenance'].map((h) => [h, h] as const)];
 
-/** The camera catalog, paged and filtered on the server (fine with 20,000 cameras). */
-export function catalogView(): HTMLElement {
-  const q = el('input', { type: 'search', placeholder: 'Name or address', 'aria-label': 'Search' });
-  const tier = el('select', { 'aria-label': 'Tier' }, el('option', { value: '' }, 'Any tier'), ...['key', 'attention', 'general'].map((t) => el('option', { value: t }, t)));
-  const lifecycle = el('select', { 'aria-label': 'Lifecycle' }, el('option', { value: '' }, 'Any status'), ...['pending', 'approved', 'rejected', 'suspended', 'retired'].map((t) => el('option', { value: t }, t)));
-  const body = el('tbody');
-  const info = el('span', { class: 'muted' });
-  const prev = el('button', { type: 'button', class: 'secondary' }, '‹ Previous');
-  const next = el('button', { type: 'button', class: 'secondary' }, 'Next ›');
-  let offset = 0;
-  let seq = 0;
-  const load = async () => {
-    const mine = ++seq;
-    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-    if (q.value.trim()) params.set('q', q.value.trim());
-    if (tier.value) params.set('tier', tier.value);
-    if (lifecycle.value) params.set('lifecycle', lifecycle.value);
-    try {
-      const page = await api<Page<CameraItem>>('GET', `/api/cameras?${params.toString()}`);
-      if (mine !== seq) return;
-      clear(body);
-      for (const c of page.items) {
-        body.append(el('tr', { 'data-camera-id': c.id }, el('td', {}, c.name), el('td', {}, c.nationalCode ?? ''), el('td', {}, el('span', { class: `tier tier-${c.effectiveTier}` }, c.effectiveTier)), el('td', {}, c.lifecycle), el('td', {}, c.address ?? '')));
+export function healthBadge(health: CatalogCamera['health']): HTMLElement {
+  return health ? el('span', { class: `state state-${health.state}`, title: health.reason }, health.state) : el('span', { class: 'muted' }, 'not monitored');
+}
+
+/** The camera catalog: search and filters, paged on the server (as quick with 20,000 cameras as with 20). */
+export function catalogView(openCamera: (id: string) => void): HTMLElement {
+  const q = input('Search', { type: 'search', placeholder: 'Name or address' });
+  const ownerType = select('Owner type', OWNER_TYPES);
+  const organisation = select('Organisation', [['', 'Any organisation']]);
+  const region = select('Region', [['', 'Any region']]);
+  const tier = select('Tier', TIERS);
+  const lifecycle = select('Lifecycle', LIFECYCLES);
+  const health = select('Health', HEALTH);
+  const orgNames = new Map<string, string>();
+  const regionNames = new Map<string, string>();
+
+  const table = pagedTable<CatalogCamera>({
+    name: 'cameras',
+    empty: 'No cameras match',
+    fetch: (limit, offset) => {
+      const p = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+      if (q.value.trim()) p.set('q', q.value.trim());
+      for (const [key, control] of [['ownerType', ownerType], ['organisationId', organisation], ['regionId', region], ['tier', tier], ['lifecycle', lifecycle], ['health', health]] as const) {
+        if (control.value) p.set(key, control.value);
       }
-      info.textContent = page.total === 0 ? 'No cameras' : `${offset + 1}–${offset + page.items.length} of ${page.total}`;
-      prev.disabled = offset === 0;
-      next.disabled = offset + page.items.length >= page.total;
-    } catch (err) {
-      info.textContent = humanMessage(err);
-    }
-  };
-  const reset = () => {
-    offset = 0;
-    void load();
-  };
+      return api<Page<CatalogCamera>>('GET', `/api/cameras?${p.toString()}`);
+    },
+    rowAttributes: (c) => ({ 'data-camera-id': c.id }),
+    onRowClick: (c) => openCamera(c.id),
+    columns: [
+      { title: 'Name', cell: (c) => c.name },
+      { title: 'National code', cell: (c) => c.nationalCode },
+      { title: 'Tier', cell: (c) => el('span', { class: `tier tier-${c.effectiveTier}` }, c.effectiveTier) },
+      { title: 'Organisation', cell: (c) => orgNames.get(c.organisationId) ?? '' },
+      { title: 'Region', cell: (c) => regionNames.get(c.regionId) ?? '' },
+      { title: 'Health', cell: (c) => healthBadge(c.health) },
+      { title: 'Status', cell: (c) => (c.lifecycleReason && c.lifecycle !== 'approved' ? `${c.lifecycle}: ${c.lifecycleReason}` : c.lifecycle) },
+    ],
+  });
+
+  // Names for the table and the pickers; the first page waits for them so rows never show ids.
+  void Promise.all([organisationList(), regionOptions()])
+    .then(([orgs, regions]) => {
+      for (const o of orgs) {
+        orgNames.set(o.id, o.name);
+        organisation.append(el('option', { value: o.id }, o.name));
+      }
+      for (const r of regions) {
+        regionNames.set(r.id, r.label.trim());
+        region.append(el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`));
+      }
+    })
+    .finally(() => void table.reload(true));
+
   let debounce = 0;
   q.addEventListener('input', () => {
     window.clearTimeout(debounce);
-    debounce = window.setTimeout(reset, 250);
+    debounce = window.setTimeout(() => void table.reload(true), 250);
   });
-  tier.addEventListener('change', reset);
-  lifecycle.addEventListener('change', reset);
-  prev.addEventListener('click', () => {
-    offset = Math.max(0, offset - PAGE);
-    void load();
-  });
-  next.addEventListener('click', () => {
-    offset += PAGE;
-    void load();
-  });
-  void load();
+  for (const control of [ownerType, organisation, region, tier, lifecycle, health]) control.addEventListener('change', () => void table.reload(true));
+
   return el(
     'main',
-    { class: 'page' },
+    { class: 'page wide', 'data-view': 'catalog' },
     el('h2', {}, 'Camera catalog'),
-    el('div', { class: 'row' }, q, tier, lifecycle, info),
-    el('table', { class: 'list' }, el('thead', {}, el('tr', {}, ...['Name', 'National code', 'Tier', 'Status', 'Address'].map((h) => el('th', {}, h)))), body),
-    el('div', { class: 'row' }, prev, next),
+    el('div', { class: 'row filters' }, field('Search', q), field('Owner type', ownerType), field('Organisation', organisation), field('Region', region), field('Tier', tier), field('Lifecycle', lifecycle), field('Health', health)),
+    table.element,
   );
 }

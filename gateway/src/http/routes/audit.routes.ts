@@ -85,7 +85,7 @@ export function auditRoutes(audit: AuditRepository, views: ViewService, limits: 
       summary: "Who viewed this organisation's cameras, when and why (for the organisation's own people)",
       params: idParams,
       query: z.strictObject({ ...pageFields(limits) }),
-      responses: { 200: { description: 'Views, newest first', schema: z.object({ items: z.array(viewRecord), total: z.number() }) }, 404: { description: 'ORGANISATION_NOT_FOUND' } },
+      responses: { 200: { description: 'Views, newest first', schema: z.object({ items: z.array(viewRecord.extend({ cameraName: z.string().nullable() })), total: z.number() }) }, 404: { description: 'ORGANISATION_NOT_FOUND' } },
       handle: async ({ params, query, actor }) => ok(await views.forOrganisation(params.id, query, signedIn(actor))),
     }),
   ];

@@ -3,7 +3,7 @@ import { OWNER_TYPES } from '../../domain/catalog.js';
 import { HEALTH_STATES } from '../../domain/health-state.js';
 import { TIERS } from '../../domain/tier.js';
 import type { HealthService } from '../../services/health.service.js';
-import { RATE_GROUPINGS, RATE_WINDOWS, type OnlineRateService } from '../../services/online-rate.service.js';
+import { RATE_GROUPINGS, RATE_WINDOWS, SERIES_WINDOWS, type OnlineRateService } from '../../services/online-rate.service.js';
 import { TICKET_GROUPINGS, type TicketService } from '../../services/ticket.service.js';
 import { created, defineRoute, ok, signedIn, type Route } from '../route.js';
 import { idParams, pageFields, text, type PageLimits } from '../validation.js';
@@ -92,6 +92,25 @@ export function healthRoutes(health: HealthService, rates: OnlineRateService, ti
         const report = await rates.report(query.groupBy, query.window, query.regionId ?? null, signedIn(actor));
         if (query.format === 'csv') return { status: 200, text: rates.toCsv(report), contentType: 'text/csv; charset=utf-8' };
         return ok(report);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/online-rate/series',
+      tag: 'health',
+      access: 'health:read',
+      summary: 'Online rate over time: time-weighted rate per bucket (12 × 5 min, 24 × 1 h, 28 × 6 h or 30 × 1 day), per group and in total',
+      query: z.strictObject({
+        groupBy: z.enum(RATE_GROUPINGS).default('ownerType'),
+        window: z.enum(SERIES_WINDOWS).default('24h'),
+        regionId: z.string().max(64).optional(),
+        format: z.enum(['json', 'csv']).default('json'),
+      }),
+      responses: { 200: { description: 'The series (JSON, or text/csv with format=csv)' }, 404: { description: 'REGION_NOT_FOUND' } },
+      handle: async ({ query, actor }) => {
+        const series = await rates.series(query.groupBy, query.window, query.regionId ?? null, signedIn(actor));
+        if (query.format === 'csv') return { status: 200, text: rates.seriesToCsv(series), contentType: 'text/csv; charset=utf-8' };
+        return ok(series);
       },
     }),
     defineRoute({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SnapshotService } from '../../services/snapshot.service.js';
 import type { StreamService } from '../../services/stream.service.js';
 import { defineRoute, ok, signedIn, type Route } from '../route.js';
 import { idParams, text } from '../validation.js';
@@ -11,7 +12,7 @@ const streamAddress = z.object({
 });
 
 /** Live video: playlist addresses, prewarming, and the token-authorised HLS files. */
-export function streamRoutes(streams: StreamService): Route[] {
+export function streamRoutes(streams: StreamService, snapshots: SnapshotService): Route[] {
   return [
     defineRoute({
       method: 'get',
@@ -32,6 +33,22 @@ export function streamRoutes(streams: StreamService): Route[] {
         503: { description: 'Not approved or no stream (STREAM_UNAVAILABLE)' },
       },
       handle: async ({ params, query, actor }) => ok(await streams.issue(params.id, query.profile, query.codec, query.reason ?? null, signedIn(actor))),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/cameras/:id/snapshot',
+      tag: 'streams',
+      access: 'camera:view',
+      summary: 'A still picture (JPEG, 640 px wide) of the camera now; recorded as a view, with the reason the policy asks for',
+      params: idParams,
+      query: z.strictObject({ reason: text(500).optional() }),
+      responses: {
+        200: { description: 'The picture', contentType: 'image/jpeg' },
+        400: { description: 'REASON_REQUIRED' },
+        404: { description: 'CAMERA_NOT_FOUND' },
+        503: { description: 'STREAM_UNAVAILABLE (not approved, no picture) / STREAM_CAPACITY' },
+      },
+      handle: async ({ params, query, actor }) => ({ status: 200, body: await snapshots.take(params.id, query.reason ?? null, signedIn(actor)), contentType: 'image/jpeg' }),
     }),
     defineRoute({
       method: 'post',

@@ -3,7 +3,7 @@ import { PASSWORD_MAX } from '../../domain/password-policy.js';
 import { ROLES } from '../../domain/roles.js';
 import type { UserService } from '../../services/user.service.js';
 import { created, defineRoute, ok, signedIn, type Route } from '../route.js';
-import { idParams, text } from '../validation.js';
+import { idParams, pageFields, text, type PageLimits } from '../validation.js';
 
 const userView = z.object({
   id: z.string(),
@@ -24,16 +24,20 @@ const scopeFields = {
 };
 
 /** Accounts, for admins: /api/users. */
-export function userRoutes(users: UserService): Route[] {
+export function userRoutes(users: UserService, limits: PageLimits): Route[] {
   return [
     defineRoute({
       method: 'get',
       path: '/api/users',
       tag: 'users',
       access: 'user:manage',
-      summary: 'List users',
-      responses: { 200: { description: 'Users', schema: z.object({ items: z.array(userView) }) } },
-      handle: async () => ok({ items: await users.list() }),
+      summary: 'List users, a page at a time (q: text in the username or display name)',
+      query: z.strictObject({ q: z.string().max(100).optional(), role: z.enum(ROLES).optional(), ...pageFields(limits) }),
+      responses: { 200: { description: 'Users', schema: z.object({ items: z.array(userView), total: z.number(), limit: z.number(), offset: z.number() }) } },
+      handle: async ({ query }) => {
+        const { limit, offset, ...filter } = query;
+        return ok(await users.list(filter, { limit, offset }));
+      },
     }),
     defineRoute({
       method: 'post',

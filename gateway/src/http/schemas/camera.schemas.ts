@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAMERA_SOURCES, OWNER_TYPES, PROFILE_KINDS } from '../../domain/catalog.js';
 import { LIFECYCLES } from '../../domain/camera-lifecycle.js';
+import { HEALTH_STATES } from '../../domain/health-state.js';
 import { TIERS } from '../../domain/tier.js';
 import { CAMERA_SORT_KEYS } from '../../storage/repositories/camera.repository.js';
 import { pageFields, text, type PageLimits } from '../validation.js';
@@ -104,6 +105,8 @@ export function cameraListQuery(limits: PageLimits) {
     regionId: z.string().max(64).optional().describe('The region and everything below it'),
     tier: z.enum(TIERS).optional().describe('Tier in force now, temporary overrides included'),
     lifecycle: z.enum(LIFECYCLES).optional(),
+    health: z.enum(HEALTH_STATES).optional().describe('Health now (approved cameras are monitored)'),
+    submittedBy: z.literal('me').optional().describe('"me": only the cameras you registered (an integrator\'s submissions)'),
     q: z.string().max(200).optional().describe('Text in the name or address'),
     sort: z
       .string()
@@ -155,6 +158,11 @@ export const cameraView = z.object({
   hasCredentials: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  health: z
+    .object({ state: z.enum(HEALTH_STATES), reason: z.string(), since: z.string() })
+    .nullable()
+    .optional()
+    .describe('Health now from the monitor; null while the camera is not monitored (not approved)'),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>

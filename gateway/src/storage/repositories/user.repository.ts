@@ -1,4 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Page, PageRequest } from '../../domain/paging.js';
+import type { Role } from '../../domain/roles.js';
+import { likePattern } from '../db-errors.js';
 import type { Database, UserRow, UserTable } from '../schema.js';
 
 type Db = Kysely<Database>;
@@ -26,6 +29,21 @@ export class UserRepository {
     const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
     const links = await db.selectFrom('user_organisations').selectAll().execute();
     return rows.map((row) => ({ row, organisationIds: links.filter((l) => l.user_id === row.id).map((l) => l.organisation_id) }));
+  }
+
+  /** One page of users, by username; `q` matches the username or display name, any case. */
+  async page(filter: { q?: string | undefined; role?: Role | undefined }, page: PageRequest, db: Db = this.db): Promise<Page<UserRecord>> {
+    let q = db.selectFrom('users');
+    if (filter.role) q = q.where('role', '=', filter.role);
+    if (filter.q) {
+      const pattern = likePattern(filter.q.toLowerCase(), 'contains');
+      q = q.where(sql<boolean>`(lower(username) like ${pattern} escape '\\' or lower(coalesce(display_name, '')) like ${pattern} escape '\\')`);
+    }
+    const { n } = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const rows = await q.selectAll().orderBy('username').limit(page.limit).offset(page.offset).execute();
+    const ids = rows.map((r) => r.id);
+    const links = ids.length === 0 ? [] : await db.selectFrom('user_organisations').selectAll().where('user_id', 'in', ids).execute();
+    return { items: rows.map((row) => ({ row, organisationIds: links.filter((l) => l.user_id === row.id).map((l) => l.organisation_id) })), total: Number(n), ...page };
   }
 
   async count(db: Db = this.db): Promise<number> {

@@ -1,0 +1,63 @@
+import { api, type Page } from '../api';
+
+export interface Organisation {
+  id: string;
+  name: string;
+  ownerType: 'government' | 'business' | 'residential';
+  regionId: string | null;
+}
+
+export interface RegionNode {
+  id: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  adminCode: string | null;
+  children: RegionNode[];
+}
+
+export interface RegionOption {
+  id: string;
+  label: string;
+  depth: number;
+  kind: string;
+}
+
+let organisations: Promise<Organisation[]> | null = null;
+let regions: Promise<RegionNode[]> | null = null;
+
+/** Organisations the user can see (for filters and pickers); one request per page load. */
+export function organisationList(): Promise<Organisation[]> {
+  organisations ??= api<Page<Organisation>>('GET', '/api/organisations?limit=500').then((p) => p.items).catch((err: unknown) => {
+    organisations = null;
+    throw err;
+  });
+  return organisations;
+}
+
+export function regionTree(): Promise<RegionNode[]> {
+  regions ??= api<{ items: RegionNode[] }>('GET', '/api/regions/tree').then((r) => r.items).catch((err: unknown) => {
+    regions = null;
+    throw err;
+  });
+  return regions;
+}
+
+/** The tree flattened in order, each region indented under its parent. */
+export async function regionOptions(): Promise<RegionOption[]> {
+  const out: RegionOption[] = [];
+  const walk = (nodes: RegionNode[], depth: number) => {
+    for (const n of nodes) {
+      out.push({ id: n.id, label: `${'  '.repeat(depth)}${n.name}`, depth, kind: n.kind });
+      walk(n.children, depth + 1);
+    }
+  };
+  walk(await regionTree(), 0);
+  return out;
+}
+
+/** After an edit of organisations or regions. */
+export function forgetLookups(): void {
+  organisations = null;
+  regions = null;
+}
