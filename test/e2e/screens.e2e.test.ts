@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
 import { call, seedCatalog, type Catalog } from '../helpers/catalog-fixture.js';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
-import { buildWeb, closeWeb, launchChromium, ROOT, serveOverHttp2, signIn, waitFor } from '../helpers/web-e2e.js';
+import { buildWeb, closeWeb, launchChromium, ROOT, serveOverHttp2, sweepHealth as sweepHealthOf, signIn, waitFor } from '../helpers/web-e2e.js';
 
 /**
  * The technicians', integrators', reviewers' and admins' screens end to end: the production
@@ -35,12 +35,7 @@ let catalog: Catalog;
 let homesOrgId = '';
 const ids: Record<string, string> = {};
 
-async function sweepHealth(times: number): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    vigil.services.monitor.makeAllDue(false);
-    await vigil.services.monitor.sweep();
-  }
-}
+const sweepHealth = (times: number) => sweepHealthOf(vigil, times);
 
 async function session(who: { username: string; password: string }, viewport = { width: 1440, height: 1000 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, acceptDownloads: true });
@@ -117,9 +112,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await closeWeb({ browser, server, webRoot });
-  await vigil?.dispose();
-  await farm?.stop();
+  await closeWeb({ browser, server, webRoot, vigil, farm });
 }, 60_000);
 
 describe('dashboard, catalog, onboarding and administration in Chromium', () => {
@@ -299,8 +292,10 @@ describe('dashboard, catalog, onboarding and administration in Chromium', () => 
     await page.fill('dialog input[name=reason]', 'e2e incident 42');
     await page.click('dialog button[type=submit]');
     await page.waitForSelector('img[data-snapshot]');
+    await page.waitForFunction("document.querySelector('img[data-snapshot]').complete");
     expect(await page.$eval('img[data-snapshot]', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(640);
     await page.click('[data-action=live]');
+    await page.waitForSelector('video[data-live]');
     await waitFor('live preview plays', () => page.$eval('video[data-live]', (v) => (v as unknown as { currentTime: number }).currentTime), (t) => t > 0.5, 30_000);
     expect(await page.locator('dialog[open]').count()).toBe(0);
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
 import { call, seedCatalog } from '../helpers/catalog-fixture.js';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
-import { buildWeb, closeWeb, launchChromium, ROOT, serveOverHttp2, signIn as signInAt, waitFor } from '../helpers/web-e2e.js';
+import { buildWeb, closeWeb, launchChromium, ROOT, serveOverHttp2, sweepHealth as sweepHealthOf, signIn as signInAt, waitFor } from '../helpers/web-e2e.js';
 
 /**
  * The command-centre web app end to end: the production build of web/, served by a real Vigil
@@ -62,12 +62,7 @@ async function operatorWall(planId: string, viewport = { width: 1920, height: 10
   return { context, page };
 }
 
-async function sweepHealth(times: number): Promise<void> {
-  for (let i = 0; i < times; i++) {
-    vigil.services.monitor.makeAllDue(false);
-    await vigil.services.monitor.sweep();
-  }
-}
+const sweepHealth = (times: number) => sweepHealthOf(vigil, times);
 
 beforeAll(async () => {
   webRoot = buildWeb();
@@ -116,9 +111,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await closeWeb({ browser, server, webRoot });
-  await vigil?.dispose();
-  await farm?.stop();
+  await closeWeb({ browser, server, webRoot, vigil, farm });
 }, 60_000);
 
 describe('patrol walls in Chromium', () => {

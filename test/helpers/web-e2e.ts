@@ -31,10 +31,21 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-export async function closeWeb(parts: { browser?: Browser | undefined; server?: Http2SecureServer | undefined; webRoot?: string | undefined }): Promise<void> {
+/** Tears down what an e2e file started, whichever parts got started. */
+export async function closeWeb(parts: { browser?: Browser | undefined; server?: Http2SecureServer | undefined; webRoot?: string | undefined; vigil?: TestVigil | undefined; farm?: { stop(): Promise<void> } | undefined }): Promise<void> {
   await parts.browser?.close();
   await new Promise<void>((resolve) => (parts.server ? parts.server.close(() => resolve()) : resolve()));
   if (parts.webRoot) rmSync(parts.webRoot, { recursive: true, force: true });
+  await parts.vigil?.dispose();
+  await parts.farm?.stop();
+}
+
+/** Health checks now, `times` over (the scheduler is off in e2e runs; tests decide when). */
+export async function sweepHealth(vigil: TestVigil, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    vigil.services.monitor.makeAllDue(false);
+    await vigil.services.monitor.sweep();
+  }
 }
 
 export async function signIn(page: Page, base: string, who: { username: string; password: string }): Promise<void> {

@@ -42,3 +42,12 @@ export function listOf(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** Runs `action` once typing in `control` pauses (one request per pause, not per key). */
+export function onTyping(control: HTMLElement, action: () => void, pauseMs = 250): void {
+  let timer = 0;
+  control.addEventListener('input', () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(action, pauseMs);
+  });
+}

@@ -1,4 +1,5 @@
 import { api, type Page } from '../api';
+import { el } from '../dom';
 
 export interface Organisation {
   id: string;
@@ -18,7 +19,9 @@ export interface RegionNode {
 
 export interface RegionOption {
   id: string;
-  label: string;
+  name: string;
+  /** The name indented under its parent (non-breaking spaces: a <select> keeps them). */
+  indented: string;
   depth: number;
   kind: string;
 }
@@ -48,7 +51,7 @@ export async function regionOptions(): Promise<RegionOption[]> {
   const out: RegionOption[] = [];
   const walk = (nodes: RegionNode[], depth: number) => {
     for (const n of nodes) {
-      out.push({ id: n.id, label: `${'  '.repeat(depth)}${n.name}`, depth, kind: n.kind });
+      out.push({ id: n.id, name: n.name, indented: `${'\u00a0\u00a0'.repeat(depth)}${n.name}`, depth, kind: n.kind });
       walk(n.children, depth + 1);
     }
   };
@@ -60,4 +63,16 @@ export async function regionOptions(): Promise<RegionOption[]> {
 export function forgetLookups(): void {
   organisations = null;
   regions = null;
+}
+
+/**
+ * Fills organisation and region pickers (after their first, "any" option) and name maps for
+ * tables; resolves once done, so a table's first page can wait and never show bare ids.
+ */
+export async function fillPickers(p: { organisations?: HTMLSelectElement[]; regions?: HTMLSelectElement[]; organisationNames?: Map<string, string>; regionNames?: Map<string, string> }): Promise<void> {
+  const [orgs, regions] = await Promise.all([organisationList(), regionOptions()]);
+  for (const o of orgs) p.organisationNames?.set(o.id, o.name);
+  for (const r of regions) p.regionNames?.set(r.id, r.name);
+  for (const select of p.organisations ?? []) select.append(...orgs.map((o) => el('option', { value: o.id }, o.name)));
+  for (const select of p.regions ?? []) select.append(...regions.map((r) => el('option', { value: r.id }, r.indented)));
 }

@@ -147,7 +147,7 @@ export async function cameraDetailView(id: string, can: (permission: string) => 
   const tier = select('Tier', TIER_OPTIONS, camera.tier);
   const raiseTier = select('Temporary tier', [['', 'No temporary tier'], ...TIER_OPTIONS], camera.tierOverride?.tier ?? '');
   const raiseUntil = input('Temporary tier until', { type: 'datetime-local', value: camera.tierOverride ? localInput(camera.tierOverride.expiresAt) : '' });
-  const region = select('Region', regions.map((r) => [r.id, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`] as const), camera.regionId);
+  const region = select('Region', regions.map((r) => [r.id, r.indented] as const), camera.regionId);
   const address = input('Address', { value: camera.address ?? '', maxlength: 500 });
   const latitude = input('Latitude', { value: camera.latitude ?? '', inputmode: 'decimal' });
   const longitude = input('Longitude', { value: camera.longitude ?? '', inputmode: 'decimal' });
@@ -233,7 +233,7 @@ export async function cameraDetailView(id: string, can: (permission: string) => 
   const facts = el('dl', { class: 'facts' });
   const title = el('h2', {});
   const orgName = (oid: string) => orgs.find((o) => o.id === oid)?.name ?? oid;
-  const regionName = (rid: string) => regions.find((r) => r.id === rid)?.label.trim() ?? rid;
+  const regionName = (rid: string) => regions.find((r) => r.id === rid)?.name ?? rid;
   function drawFacts(): void {
     title.replaceChildren(camera.name, ' ', el('span', { class: `tier tier-${camera.effectiveTier}` }, camera.effectiveTier), ' ', healthBadge(camera.health));
     const rows: Array<[string, string]> = [

@@ -1,7 +1,7 @@
 import { api, type Page, type Tier } from '../api';
 import { el } from '../dom';
-import { field, input, select } from '../ui/form';
-import { organisationList, regionOptions } from '../ui/lookups';
+import { field, input, onTyping, select } from '../ui/form';
+import { fillPickers } from '../ui/lookups';
 import { pagedTable } from '../ui/paged-table';
 
 export interface CatalogCamera {
@@ -64,24 +64,8 @@ export function catalogView(openCamera: (id: string) => void): HTMLElement {
   });
 
   // Names for the table and the pickers; the first page waits for them so rows never show ids.
-  void Promise.all([organisationList(), regionOptions()])
-    .then(([orgs, regions]) => {
-      for (const o of orgs) {
-        orgNames.set(o.id, o.name);
-        organisation.append(el('option', { value: o.id }, o.name));
-      }
-      for (const r of regions) {
-        regionNames.set(r.id, r.label.trim());
-        region.append(el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`));
-      }
-    })
-    .finally(() => void table.reload(true));
-
-  let debounce = 0;
-  q.addEventListener('input', () => {
-    window.clearTimeout(debounce);
-    debounce = window.setTimeout(() => void table.reload(true), 250);
-  });
+  void fillPickers({ organisations: [organisation], regions: [region], organisationNames: orgNames, regionNames }).finally(() => void table.reload(true));
+  onTyping(q, () => void table.reload(true));
   for (const control of [ownerType, organisation, region, tier, lifecycle, health]) control.addEventListener('change', () => void table.reload(true));
 
   return el(

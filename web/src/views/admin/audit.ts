@@ -1,6 +1,6 @@
 import { api, humanMessage, type Page } from '../../api';
 import { el } from '../../dom';
-import { field, input, when } from '../../ui/form';
+import { field, input, onTyping, when } from '../../ui/form';
 import { organisationList } from '../../ui/lookups';
 import { pagedTable } from '../../ui/paged-table';
 
@@ -54,12 +54,7 @@ export function auditView(): HTMLElement {
       { title: 'Details', cell: (e) => el('code', {}, e.details ? JSON.stringify(e.details) : ''), csv: (e) => (e.details ? JSON.stringify(e.details) : '') },
     ],
   });
-  let debounce = 0;
-  for (const control of [actor, action, objectId, from, to])
-    control.addEventListener('input', () => {
-      window.clearTimeout(debounce);
-      debounce = window.setTimeout(() => void table.reload(true), 300);
-    });
+  for (const control of [actor, action, objectId, from, to]) onTyping(control, () => void table.reload(true), 300);
   verify.addEventListener('click', () => {
     void api<{ intact: boolean; checked: number; firstBreak: { id: number; problem: string } | null }>('GET', '/api/audit/verify')
       .then((r) => (verdict.textContent = r.intact ? `Intact: ${r.checked} records checked.` : `BROKEN at record ${r.firstBreak?.id}: ${r.firstBreak?.problem}`))

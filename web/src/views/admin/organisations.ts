@@ -1,6 +1,6 @@
 import { api, humanMessage, type Page } from '../../api';
 import { clear, el } from '../../dom';
-import { field, input, select } from '../../ui/form';
+import { field, input, onTyping, select } from '../../ui/form';
 import { forgetLookups, regionOptions, regionTree, type Organisation, type RegionNode } from '../../ui/lookups';
 import { pagedTable } from '../../ui/paged-table';
 
@@ -23,11 +23,7 @@ export function organisationsView(): HTMLElement {
       { title: 'Views', cell: (o) => el('a', { href: `#/transparency/${o.id}` }, 'who watched') },
     ],
   });
-  let debounce = 0;
-  q.addEventListener('input', () => {
-    window.clearTimeout(debounce);
-    debounce = window.setTimeout(() => void orgs.reload(true), 250);
-  });
+  onTyping(q, () => void orgs.reload(true));
 
   const name = input('Organisation name', { maxlength: 200 });
   const ownerType = select('Owner type', OWNER_TYPES, 'business');
@@ -119,7 +115,7 @@ export function organisationsView(): HTMLElement {
       const keep = select.options[0]!;
       clear(select);
       select.append(keep);
-      for (const r of await regionOptions()) select.append(el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`));
+      for (const r of await regionOptions()) select.append(el('option', { value: r.id }, r.indented));
     }
   };
   regionForm.addEventListener('submit', (e) => {

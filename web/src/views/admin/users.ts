@@ -1,7 +1,7 @@
 import { api, humanMessage, type Page } from '../../api';
 import { el } from '../../dom';
-import { field, input, select, when } from '../../ui/form';
-import { organisationList, regionOptions } from '../../ui/lookups';
+import { field, input, onTyping, select, when } from '../../ui/form';
+import { fillPickers } from '../../ui/lookups';
 import { pagedTable } from '../../ui/paged-table';
 
 interface User {
@@ -101,22 +101,7 @@ export function usersView(): HTMLElement {
       .catch((err: unknown) => (message.textContent = humanMessage(err)));
   });
 
-  void Promise.all([organisationList(), regionOptions()])
-    .then(([orgs, regions]) => {
-      for (const o of orgs) {
-        orgNames.set(o.id, o.name);
-        organisations.append(el('option', { value: o.id }, o.name));
-      }
-      for (const r of regions) {
-        regionNames.set(r.id, r.label.trim());
-        region.append(el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`));
-      }
-    })
-    .finally(() => void table.reload(true));
-  let debounce = 0;
-  q.addEventListener('input', () => {
-    window.clearTimeout(debounce);
-    debounce = window.setTimeout(() => void table.reload(true), 250);
-  });
+  void fillPickers({ organisations: [organisations], regions: [region], organisationNames: orgNames, regionNames }).finally(() => void table.reload(true));
+  onTyping(q, () => void table.reload(true));
   return el('main', { class: 'page wide', 'data-view': 'users' }, el('h2', {}, 'Users'), el('div', { class: 'row' }, q), el('div', { class: 'grid2' }, table.element, el('section', { class: 'panel' }, form, message, notice)));
 }

@@ -1,7 +1,7 @@
 import { api, humanMessage } from '../../api';
 import { clear, el } from '../../dom';
 import { field, input, listOf, select } from '../../ui/form';
-import { organisationList, regionOptions } from '../../ui/lookups';
+import { fillPickers } from '../../ui/lookups';
 
 interface Candidate {
   id: string;
@@ -58,10 +58,7 @@ export function discoveryPanel(): { element: HTMLElement; stop: () => void } {
   let timer = 0;
   const selected = new Set<string>();
 
-  void Promise.all([organisationList(), regionOptions()]).then(([orgs, regions]) => {
-    organisation.append(...orgs.map((o) => el('option', { value: o.id }, o.name)));
-    region.append(...regions.map((r) => el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`)));
-  });
+  void fillPickers({ organisations: [organisation], regions: [region] });
 
   const draw = () => {
     if (!run) return;

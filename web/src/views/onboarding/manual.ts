@@ -1,7 +1,7 @@
 import { api, humanMessage } from '../../api';
 import { el } from '../../dom';
 import { field, input, select } from '../../ui/form';
-import { organisationList, regionOptions } from '../../ui/lookups';
+import { fillPickers } from '../../ui/lookups';
 
 interface ProbeResult {
   url: string;
@@ -39,10 +39,7 @@ export function manualPanel(isStaff: boolean, done: (cameraId: string) => void):
   const message = el('p', { class: 'error', role: 'alert' });
   let probed: string | null = null;
 
-  void Promise.all([organisationList(), regionOptions()]).then(([orgs, regions]) => {
-    organisation.append(...orgs.map((o) => el('option', { value: o.id }, o.name)));
-    region.append(...regions.map((r) => el('option', { value: r.id }, `${'\u00a0\u00a0'.repeat(r.depth)}${r.label.trim()}`)));
-  });
+  void fillPickers({ organisations: [organisation], regions: [region] });
   const credentials = () => (username.value.trim() ? { username: username.value.trim(), password: password.value } : null);
   const fingerprint = () => JSON.stringify([mainUrl.value.trim(), username.value.trim(), password.value]);
   // Editing the address or login after a probe asks for a new probe.
