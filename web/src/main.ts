@@ -33,7 +33,8 @@ const SCREENS: ReadonlyArray<{ key: string; label: string; allowed: () => boolea
   { key: 'users', label: 'Users', allowed: () => can('user:manage') },
   { key: 'organisations', label: 'Organisations', allowed: () => can('organisation:write') },
   { key: 'audit', label: 'Audit log', allowed: () => can('audit:read') },
-  { key: 'transparency', label: 'Who watched', allowed: () => can('audit:views') },
+  // The owner's view: for an organisation's own people (and admins); the API refuses others.
+  { key: 'transparency', label: 'Who watched', allowed: () => can('audit:views') && (isIntegrator() || can('audit:read')) },
 ];
 
 /** Where a role lands after signing in. */
