@@ -18,7 +18,7 @@ import { writeSection } from './report.js';
 import { api, startGateway, stopGateway, type Gateway } from './gateway-process.js';
 
 const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' }, only: { type: 'string' } } });
-// --only cold|steady runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
+// --only cold|steady|wall runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
 const ONLY = values.only;
 const STEADY = Number(values.cameras);
 const SECONDS = Number(values.seconds);
@@ -30,13 +30,14 @@ const TOTAL = Math.max(WALL, STEADY * 2 + COLD_RUNS * 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Asks for a camera's stream and waits for its first playable playlist; seconds, or null on failure. */
-async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string }> {
+async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string; apiSeconds: number | null }> {
   const started = performance.now();
   const { url } = await api<{ url: string }>(g, 'GET', `/api/cameras/${cameraId}/stream?profile=${profile}`);
+  const apiSeconds = (performance.now() - started) / 1000;
   const res = await fetch(g.base + url);
   const text = await res.text();
   const ok = res.ok && /seg_\d{6}\.(ts|m4s)/.test(text);
-  return { seconds: ok ? (performance.now() - started) / 1000 : null, url };
+  return { seconds: ok ? (performance.now() - started) / 1000 : null, url, apiSeconds };
 }
 
 /** Bare ffmpeg per camera, default options (what one would write by hand). */
@@ -108,6 +109,18 @@ async function measure(pids: () => number[], seconds: number, lead?: number): Pr
   return { cpuPercent: (cpu / seconds) * 100, leadCpuPercent: (leadCpu / seconds) * 100, pss, busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
 }
 
+/** `--only wall`: the 64-tile wall through Vigil, then 64 bare ffmpegs, printed, nothing written. */
+async function wallOnly(g: Gateway, farm: Farm, ids: string[], scratch: string): Promise<void> {
+  const wallIds = ids.slice(0, WALL);
+  const wall = await Promise.all(wallIds.map((id) => openStream(g, id, 'main').catch(() => ({ seconds: null, url: '', apiSeconds: null }))));
+  const times = wall.flatMap((w) => (w.seconds === null ? [] : [w.seconds]));
+  const api = wall.flatMap((w) => (w.apiSeconds === null ? [] : [w.apiSeconds]));
+  console.log(`wall: vigil ${times.length}/${WALL} p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} s; of which the stream API call p50 ${percentile(api, 50).toFixed(2)} p95 ${percentile(api, 95).toFixed(2)} s`);
+  await sleep(35_000);
+  const bare = (await Promise.all(wallIds.map((_, i) => bareColdStart(farm, i, path.join(scratch, `wall${i}`), 30_000)))).flatMap((x) => (x === null ? [] : [x]));
+  console.log(`wall: bare ${bare.length}/${WALL} p50 ${percentile(bare, 50).toFixed(2)} p95 ${percentile(bare, 95).toFixed(2)} s`);
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   console.log(`starting ${TOTAL} simulated 1080p cameras…`);
@@ -140,6 +153,7 @@ async function main(): Promise<void> {
     let next = 0;
     const vigilCold: Array<number | null> = [];
     const bareCold: Array<number | null> = [];
+    if (ONLY === 'wall') return void (await wallOnly(g, farm, ids, scratch));
     if (ONLY === undefined || ONLY === 'cold') {
       for (let i = 0; i < COLD_RUNS; i++) vigilCold.push((await openStream(g, ids[next++]!, 'main')).seconds);
       for (let i = 0; i < COLD_RUNS; i++) bareCold.push(await bareColdStart(farm, next++, path.join(scratch, `cold${i}`)));

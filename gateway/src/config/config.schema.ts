@@ -84,7 +84,8 @@ export const configFileSchema = z.strictObject({
       maxRelays: z.number().int().min(1).max(10_000).default(256),
       maxTranscodes: z.number().int().min(0).max(256).default(4),
       startsPerSecond: z.number().min(0.1).max(1000).default(16),
-      startBurst: z.number().int().min(1).max(1000).default(32),
+      // A 64-tile wall opens at once; starts beyond that are spread at startsPerSecond.
+      startBurst: z.number().int().min(1).max(1000).default(64),
       /** The cameras' usual key-frame interval; segments are cut just below it. */
       gopSeconds: z.number().min(0.2).max(10).default(2),
       socketTimeoutSeconds: z.number().min(1).max(60).default(5),

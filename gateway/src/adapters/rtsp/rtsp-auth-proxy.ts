@@ -29,11 +29,17 @@ const UPSTREAM_TIMEOUT_MS = 10_000;
  */
 const PASSTHROUGH_READ_INTERVAL_MS = 100;
 /**
- * One read buffer for every camera connection: the read callback copies what it needs before it
- * returns, so the buffer is free again for the next socket. A read that fills it is followed by
- * another at once, so its size bounds nothing but the copy.
+ * One read buffer for every camera connection: the read callback copies what it read before it
+ * returns, so the buffer is free again for the next socket.
  */
 const SHARED_READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
+/** What a read brought, copied out of the shared buffer into memory of its own (unzeroed: it is overwritten at once). */
+function copyOut(buffer: Uint8Array, bytes: number): Buffer {
+  const own = Buffer.allocUnsafe(bytes);
+  own.set(buffer.subarray(0, bytes));
+  return own;
+}
 
 /**
  * Keeps camera passwords out of ffmpeg's command line, which every user of the machine can read
@@ -144,7 +150,7 @@ class ProxySession {
     } else {
       // Reads land in a buffer of our own, and pause()/resume() stop and start the socket's reads
       // right away (a plain socket keeps reading into its stream buffer while paused).
-      const callback = (bytes: number, buffer: Uint8Array): boolean => this.#onUpstreamData(Buffer.from(buffer.subarray(0, bytes)));
+      const callback = (bytes: number, buffer: Uint8Array): boolean => this.#onUpstreamData(copyOut(buffer, bytes));
       this.#upstream = tcpConnect({ host, port, onread: { buffer: SHARED_READ_BUFFER, callback } });
     }
     track(this.#upstream);
