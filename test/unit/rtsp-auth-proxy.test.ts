@@ -1,6 +1,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RtspAuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-auth-proxy.js';
+import { ThreadedRtspAuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-proxy-thread.js';
+import type { Logger } from '../../gateway/src/logging/logger.js';
 import { headerValue, RtspReader, writeMessage, type RtspItem, type RtspMessage } from '../../gateway/src/adapters/rtsp/rtsp-message.js';
 
 /**
@@ -114,5 +116,47 @@ describe('RtspAuthProxy', () => {
     second.send('OPTIONS', 1);
     await second.until(() => second.items.length === 1);
     expect(second.items[0]).toMatchObject({ startLine: 'RTSP/1.0 404 Not Found' });
+  });
+
+  it('in its own thread: a connection that arrives before its lease waits for it, an unknown one is refused after the grace', async () => {
+    const camera = await scriptedCamera();
+    cleanup.push(() => new Promise((r) => camera.server.close(r)));
+    const proxy = new RtspAuthProxy(300);
+    await proxy.start();
+    cleanup.push(() => proxy.stop());
+    const id = 'ab'.repeat(16);
+    const ffmpeg = client(`rtsp://127.0.0.1:${proxy.port}/${id}/main`);
+    cleanup.push(() => ffmpeg.socket.destroy());
+    ffmpeg.send('OPTIONS', 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ffmpeg.items).toHaveLength(0);
+    proxy.admit(id, { upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    await ffmpeg.until(() => ffmpeg.items.length === 1);
+    expect(ffmpeg.items[0]).toMatchObject({ startLine: 'RTSP/1.0 200 OK' });
+    expect(camera.requests.map((r) => r.startLine.split(' ')[0])).toEqual(['OPTIONS', 'OPTIONS']);
+
+    const stranger = client(`rtsp://127.0.0.1:${proxy.port}/${'cd'.repeat(16)}/main`);
+    cleanup.push(() => stranger.socket.destroy());
+    stranger.send('OPTIONS', 1);
+    await stranger.until(() => stranger.items.length === 1);
+    expect(stranger.items[0]).toMatchObject({ startLine: 'RTSP/1.0 404 Not Found' });
+  });
+
+  it('runs in a worker thread with the same interface (leases by message, SDP back by message)', async () => {
+    const camera = await scriptedCamera();
+    cleanup.push(() => new Promise((r) => camera.server.close(r)));
+    const errors: unknown[] = [];
+    const proxy = new ThreadedRtspAuthProxy({ error: (...args: unknown[]) => errors.push(args) } as unknown as Logger);
+    await proxy.start();
+    cleanup.push(() => proxy.stop());
+    const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    const ffmpeg = client(lease.url);
+    cleanup.push(() => ffmpeg.socket.destroy());
+    ffmpeg.send('SETUP', 1);
+    await ffmpeg.until(() => ffmpeg.items.length === 1);
+    ffmpeg.send('PLAY', 2);
+    await ffmpeg.until(() => frames(ffmpeg.items).length === 2);
+    expect(headerValue(camera.requests.at(-1)!.headers, 'authorization')).toMatch(/^Basic /);
+    expect(errors).toEqual([]);
   });
 });

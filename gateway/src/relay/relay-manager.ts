@@ -3,7 +3,7 @@ import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { reapOrphans } from './relay-files.js';
 import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
-import { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
+import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
 
 export interface RelayLimits {
   /** Most relays at once; at the cap, higher tiers displace lower ones. */
@@ -22,7 +22,7 @@ export interface RelayLimits {
  */
 export class RelayManager {
   readonly #relays = new Map<string, RelaySupervisor>();
-  readonly #proxy = new RtspAuthProxy();
+  readonly #proxy: ThreadedRtspAuthProxy;
   #bucket: StartBucket;
   #sweeper: NodeJS.Timeout | null = null;
 
@@ -33,6 +33,7 @@ export class RelayManager {
     private readonly events: RelayEvents,
   ) {
     this.#bucket = { tokens: limits.startBurst, atMs: Date.now() };
+    this.#proxy = new ThreadedRtspAuthProxy(logger);
   }
 
   async start(): Promise<void> {

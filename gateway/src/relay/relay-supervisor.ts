@@ -7,7 +7,7 @@ import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-p
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
 import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
-import type { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
+import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 
 const WATCH_STARTING_MS = 100;
 const WATCH_RUNNING_MS = 1000;
@@ -72,7 +72,7 @@ export class RelaySupervisor {
   constructor(
     readonly spec: RelaySpec,
     private readonly settings: RelaySettings,
-    private readonly proxy: RtspAuthProxy,
+    private readonly proxy: AuthProxy,
     private readonly logger: Logger,
     private readonly events: RelayEvents,
   ) {

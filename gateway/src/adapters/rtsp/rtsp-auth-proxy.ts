@@ -20,6 +20,21 @@ export interface ProxyLease {
   release(): void;
 }
 
+/** What relays, media checks and snapshots need of a credential proxy (in this thread or its own). */
+export interface AuthProxy {
+  start(): Promise<void>;
+  lease(target: ProxyTarget): ProxyLease;
+  stop(): Promise<void>;
+}
+
+export function newLeaseId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function leaseUrl(port: number, id: string, upstreamUrl: string): string {
+  return `rtsp://127.0.0.1:${port}/${id}${splitUpstream(upstreamUrl).rest}`;
+}
+
 const UPSTREAM_TIMEOUT_MS = 10_000;
 /**
  * Once media flows, the camera's socket is read at most this often. Cameras (and the simulator)
@@ -48,11 +63,22 @@ function copyOut(buffer: Uint8Array, bytes: number): Buffer {
  * admits one connection (ffmpeg's), so its id, visible in ffmpeg's arguments, is useless to
  * anyone else; a restart takes a new lease.
  */
-export class RtspAuthProxy {
+export class RtspAuthProxy implements AuthProxy {
   #server: Server | null = null;
   #port = 0;
   readonly #leases = new Map<string, ProxyTarget>();
   readonly #sockets = new Set<Socket>();
+  readonly #awaited = new Map<string, (target: ProxyTarget) => void>();
+
+  /**
+   * @param leaseGraceMs how long a connection may wait for its lease to be admitted: leases made
+   *   in another thread (admit) can arrive a moment after ffmpeg connects. 0 in this thread.
+   */
+  constructor(private readonly leaseGraceMs = 0) {}
+
+  get port(): number {
+    return this.#port;
+  }
 
   async start(): Promise<void> {
     const server = createServer((socket) => this.#accept(socket));
@@ -66,10 +92,43 @@ export class RtspAuthProxy {
   }
 
   lease(target: ProxyTarget): ProxyLease {
-    const id = randomBytes(16).toString('hex');
-    this.#leases.set(id, target);
-    const { rest } = splitUpstream(target.upstreamUrl);
-    return { url: `rtsp://127.0.0.1:${this.#port}/${id}${rest}`, release: () => this.#leases.delete(id) };
+    const id = newLeaseId();
+    this.admit(id, target);
+    return { url: leaseUrl(this.#port, id, target.upstreamUrl), release: () => this.revoke(id) };
+  }
+
+  /** Admits one connection for a lease whose id was made elsewhere. */
+  admit(id: string, target: ProxyTarget): void {
+    const waiting = this.#awaited.get(id);
+    if (waiting) {
+      this.#awaited.delete(id);
+      waiting(target);
+    } else this.#leases.set(id, target);
+  }
+
+  revoke(id: string): void {
+    this.#leases.delete(id);
+  }
+
+  /** The lease of a connection: taken at once, or waited for (bounded) when it may still be coming. */
+  #take(id: string): ProxyTarget | undefined | Promise<ProxyTarget | undefined> {
+    const target = this.#leases.get(id);
+    // One connection per lease.
+    if (target) {
+      this.#leases.delete(id);
+      return target;
+    }
+    if (this.leaseGraceMs === 0 || this.#awaited.has(id)) return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#awaited.delete(id);
+        resolve(undefined);
+      }, this.leaseGraceMs);
+      this.#awaited.set(id, (t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
+    });
   }
 
   async stop(): Promise<void> {
@@ -89,6 +148,35 @@ export class RtspAuthProxy {
     this.#track(client);
     const reader = new RtspReader();
     let session: ProxySession | null = null;
+    let opening: RtspItem[] | null = null;
+    const handle = (items: RtspItem[]): void => {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        if (!session) {
+          if (item.kind !== 'message') return void client.destroy();
+          const uri = item.startLine.split(' ')[1] ?? '';
+          const id = /^rtsp:\/\/[^/]+\/([0-9a-f]{32})(?:[/?]|$)/.exec(uri)?.[1];
+          const refuse = () => client.end(writeMessage('RTSP/1.0 404 Not Found', [['CSeq', headerValue(item.headers, 'cseq') ?? '0']]));
+          const taken = id ? this.#take(id) : undefined;
+          if (!id || !taken) return void refuse();
+          const open = (target: ProxyTarget) => (session = new ProxySession(client, target, `rtsp://127.0.0.1:${this.#port}/${id}`, (s) => this.#track(s)));
+          if (taken instanceof Promise) {
+            // Hold what ffmpeg sends until its lease arrives (or the grace ends).
+            opening = items.slice(i);
+            void taken.then((target) => {
+              const held = opening ?? [];
+              opening = null;
+              if (!target || client.destroyed) return void refuse();
+              open(target);
+              handle(held);
+            });
+            return;
+          }
+          open(taken);
+        }
+        session!.fromClient(item);
+      }
+    };
     client.on('data', (chunk: Buffer) => {
       let items;
       try {
@@ -97,22 +185,8 @@ export class RtspAuthProxy {
         client.destroy();
         return;
       }
-      for (const item of items) {
-        if (!session) {
-          if (item.kind !== 'message') return client.destroy();
-          const uri = item.startLine.split(' ')[1] ?? '';
-          const id = /^rtsp:\/\/[^/]+\/([0-9a-f]{32})(?:[/?]|$)/.exec(uri)?.[1];
-          const target = id ? this.#leases.get(id) : undefined;
-          if (!id || !target) {
-            client.end(writeMessage('RTSP/1.0 404 Not Found', [['CSeq', headerValue(item.headers, 'cseq') ?? '0']]));
-            return;
-          }
-          // One connection per lease.
-          this.#leases.delete(id);
-          session = new ProxySession(client, target, `rtsp://127.0.0.1:${this.#port}/${id}`, (s) => this.#track(s));
-        }
-        session.fromClient(item);
-      }
+      if (opening) opening.push(...items);
+      else handle(items);
     });
   }
 }
