@@ -3,7 +3,7 @@
  * ffmpegs as children), signed in as the first admin with an API token.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -49,10 +49,11 @@ export async function startGateway(dataDir: string, configYaml = ''): Promise<Ga
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_HTTPS_PORT: String(securePort), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // VIGIL_BENCH_GATEWAY_LOG=<file> keeps the gateway's log (warnings and up) for a look afterwards.
+    stdio: ['ignore', process.env.VIGIL_BENCH_GATEWAY_LOG ? openSync(process.env.VIGIL_BENCH_GATEWAY_LOG, 'w') : 'ignore', 'pipe'],
   });
   let out = '';
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;

@@ -30,14 +30,14 @@ const TOTAL = Math.max(WALL, STEADY * 2 + COLD_RUNS * 2);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Asks for a camera's stream and waits for its first playable playlist; seconds, or null on failure. */
-async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string; apiSeconds: number | null }> {
+async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string; apiSeconds: number | null; status: string }> {
   const started = performance.now();
   const { url } = await api<{ url: string }>(g, 'GET', `/api/cameras/${cameraId}/stream?profile=${profile}`);
   const apiSeconds = (performance.now() - started) / 1000;
   const res = await fetch(g.base + url);
   const text = await res.text();
   const ok = res.ok && /seg_\d{6}\.(ts|m4s)/.test(text);
-  return { seconds: ok ? (performance.now() - started) / 1000 : null, url, apiSeconds };
+  return { seconds: ok ? (performance.now() - started) / 1000 : null, url, apiSeconds, status: `${res.status} ${res.ok ? '' : text.slice(0, 80)} after ${((performance.now() - started) / 1000).toFixed(1)} s` };
 }
 
 /** Bare ffmpeg per camera, default options (what one would write by hand). */
@@ -112,8 +112,10 @@ async function measure(pids: () => number[], seconds: number, lead?: number): Pr
 /** `--only wall`: the 64-tile wall through Vigil, then 64 bare ffmpegs, printed, nothing written. */
 async function wallOnly(g: Gateway, farm: Farm, ids: string[], scratch: string): Promise<void> {
   const wallIds = ids.slice(0, WALL);
-  const wall = await Promise.all(wallIds.map((id) => openStream(g, id, 'main').catch(() => ({ seconds: null, url: '', apiSeconds: null }))));
+  const wall = await Promise.all(wallIds.map((id) => openStream(g, id, 'main').catch((err: unknown) => ({ seconds: null, url: '', apiSeconds: null, status: String(err).slice(0, 80) }))));
   const times = wall.flatMap((w) => (w.seconds === null ? [] : [w.seconds]));
+  const metrics = await (await fetch(`${g.base}/metrics`, { headers: { authorization: `Bearer ${g.token}` } })).text();
+  console.log(`wall: failures ${JSON.stringify(wall.filter((w) => w.seconds === null).map((w) => w.status))}; ${metrics.split('\n').filter((l) => l.startsWith('vigil_relay_restarts_total')).join(', ')}`);
   const api = wall.flatMap((w) => (w.apiSeconds === null ? [] : [w.apiSeconds]));
   console.log(`wall: vigil ${times.length}/${WALL} p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} s; of which the stream API call p50 ${percentile(api, 50).toFixed(2)} p95 ${percentile(api, 95).toFixed(2)} s`);
   await sleep(35_000);
