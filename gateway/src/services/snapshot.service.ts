@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { buildSnapshotArgv } from '../adapters/ffmpeg/snapshot-argv.js';
-import type { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
+import type { AuthProxy, ProxyLease } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import { VigilError } from '../domain/errors.js';
 import { buildStreamUrl } from '../domain/stream-address.js';
 import type { Logger } from '../logging/logger.js';
@@ -32,7 +32,7 @@ export class SnapshotService {
       readonly cameras: CameraService;
       readonly credentials: CameraCredentialService;
       readonly views: ViewService;
-      readonly proxy: RtspAuthProxy;
+      readonly proxy: AuthProxy;
       readonly logger: Logger;
       readonly settings: SnapshotSettings;
     },
@@ -46,14 +46,15 @@ export class SnapshotService {
     if (this.#running >= this.deps.settings.concurrency) throw new VigilError('STREAM_CAPACITY', 'too many snapshots are being taken; try again shortly');
     const view = await this.deps.views.start(cameraId, reason, actor);
     this.#running += 1;
-    const credentials = await this.deps.credentials.reveal(cameraId);
-    const lease = this.deps.proxy.lease({ upstreamUrl: buildStreamUrl(row), username: credentials?.username ?? null, password: credentials?.password ?? null });
+    let lease: ProxyLease | null = null;
     try {
+      const credentials = await this.deps.credentials.reveal(cameraId);
+      lease = this.deps.proxy.lease({ upstreamUrl: buildStreamUrl(row), username: credentials?.username ?? null, password: credentials?.password ?? null });
       const jpeg = await this.#grab(buildSnapshotArgv({ inputUrl: lease.url, width: 640, socketTimeoutS: this.deps.settings.socketTimeoutS }));
       if (!jpeg) throw new VigilError('STREAM_UNAVAILABLE', 'the camera sent no picture');
       return jpeg;
     } finally {
-      lease.release();
+      lease?.release();
       this.#running -= 1;
       await this.deps.views.end(view.id, actor).catch((err: unknown) => this.deps.logger.error({ err, viewId: view.id }, 'could not end snapshot view'));
     }
