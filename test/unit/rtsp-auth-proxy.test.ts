@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RtspAuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-auth-proxy.js';
+import { RtspAuthProxy, type AuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-auth-proxy.js';
 import { ThreadedRtspAuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-proxy-thread.js';
 import type { Logger } from '../../gateway/src/logging/logger.js';
 import { headerValue, RtspReader, writeMessage, type RtspItem, type RtspMessage } from '../../gateway/src/adapters/rtsp/rtsp-message.js';
@@ -67,18 +67,26 @@ describe('RtspAuthProxy', () => {
   });
 
   /** A scripted camera behind a running proxy, and a lease for it; both torn down after the test. */
-  async function proxiedCamera() {
+  async function proxiedCamera<P extends AuthProxy>(make: () => P) {
     const camera = await scriptedCamera();
     cleanup.push(() => new Promise((r) => camera.server.close(r)));
-    const proxy = new RtspAuthProxy();
+    const proxy = make();
     await proxy.start();
     cleanup.push(() => proxy.stop());
-    const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
-    return { camera, lease };
+    const target = { upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' };
+    const lease = proxy.lease(target);
+    return { camera, proxy, lease, target };
+  }
+
+  /** ffmpeg's side, closed after the test. */
+  function ffmpegAt(url: string) {
+    const c = client(url);
+    cleanup.push(() => c.socket.destroy());
+    return c;
   }
 
   it('answers the camera\'s challenge, forwards PLAY before its first frames, then passes media through and signs keep-alives', async () => {
-    const { camera, lease } = await proxiedCamera();
+    const { camera, lease } = await proxiedCamera(() => new RtspAuthProxy());
     expect(lease.url).not.toContain('secret');
     const ffmpeg = client(lease.url);
     cleanup.push(() => ffmpeg.socket.destroy());
@@ -106,7 +114,7 @@ describe('RtspAuthProxy', () => {
   });
 
   it('admits one connection per lease and refuses unknown ids', async () => {
-    const { lease } = await proxiedCamera();
+    const { lease } = await proxiedCamera(() => new RtspAuthProxy());
     const first = client(lease.url);
     cleanup.push(() => first.socket.destroy());
     first.send('OPTIONS', 1);
@@ -119,39 +127,27 @@ describe('RtspAuthProxy', () => {
   });
 
   it('in its own thread: a connection that arrives before its lease waits for it, an unknown one is refused after the grace', async () => {
-    const camera = await scriptedCamera();
-    cleanup.push(() => new Promise((r) => camera.server.close(r)));
-    const proxy = new RtspAuthProxy(300);
-    await proxy.start();
-    cleanup.push(() => proxy.stop());
+    const { camera, proxy, target } = await proxiedCamera(() => new RtspAuthProxy(300));
     const id = 'ab'.repeat(16);
-    const ffmpeg = client(`rtsp://127.0.0.1:${proxy.port}/${id}/main`);
-    cleanup.push(() => ffmpeg.socket.destroy());
+    const ffmpeg = ffmpegAt(`rtsp://127.0.0.1:${proxy.port}/${id}/main`);
     ffmpeg.send('OPTIONS', 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(ffmpeg.items).toHaveLength(0);
-    proxy.admit(id, { upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    proxy.admit(id, target);
     await ffmpeg.until(() => ffmpeg.items.length === 1);
     expect(ffmpeg.items[0]).toMatchObject({ startLine: 'RTSP/1.0 200 OK' });
     expect(camera.requests.map((r) => r.startLine.split(' ')[0])).toEqual(['OPTIONS', 'OPTIONS']);
 
-    const stranger = client(`rtsp://127.0.0.1:${proxy.port}/${'cd'.repeat(16)}/main`);
-    cleanup.push(() => stranger.socket.destroy());
+    const stranger = ffmpegAt(`rtsp://127.0.0.1:${proxy.port}/${'cd'.repeat(16)}/main`);
     stranger.send('OPTIONS', 1);
     await stranger.until(() => stranger.items.length === 1);
     expect(stranger.items[0]).toMatchObject({ startLine: 'RTSP/1.0 404 Not Found' });
   });
 
-  it('runs in a worker thread with the same interface (leases by message, SDP back by message)', async () => {
-    const camera = await scriptedCamera();
-    cleanup.push(() => new Promise((r) => camera.server.close(r)));
+  it('runs in a worker thread with the same interface (leases by message)', async () => {
     const errors: unknown[] = [];
-    const proxy = new ThreadedRtspAuthProxy({ error: (...args: unknown[]) => errors.push(args) } as unknown as Logger);
-    await proxy.start();
-    cleanup.push(() => proxy.stop());
-    const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
-    const ffmpeg = client(lease.url);
-    cleanup.push(() => ffmpeg.socket.destroy());
+    const { camera, lease } = await proxiedCamera(() => new ThreadedRtspAuthProxy({ error: (...args: unknown[]) => errors.push(args) } as unknown as Logger));
+    const ffmpeg = ffmpegAt(lease.url);
     ffmpeg.send('SETUP', 1);
     await ffmpeg.until(() => ffmpeg.items.length === 1);
     ffmpeg.send('PLAY', 2);

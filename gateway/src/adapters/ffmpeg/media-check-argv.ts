@@ -15,18 +15,28 @@ export interface MediaCheckSettings {
   readonly socketTimeoutS: number;
 }
 
+/**
+ * Reading one camera through the credential proxy for a short look (media checks, snapshots):
+ * RTSP over TCP only, a socket timeout, a small probe. Refuses an address with credentials.
+ */
+export function proxyInputArgv(inputUrl: string, socketTimeoutS: number): string[] {
+  assertNoCredentials(inputUrl);
+  return [
+    '-protocol_whitelist', 'rtsp,tcp',
+    '-rtsp_transport', 'tcp',
+    '-timeout', String(Math.round(socketTimeoutS * 1_000_000)),
+    '-probesize', '500000', '-analyzeduration', '1000000',
+    '-i', inputUrl,
+  ];
+}
+
 export function buildMediaCheckArgv(s: MediaCheckSettings): string[] {
-  assertNoCredentials(s.inputUrl);
   const d = s.minDurationSeconds;
   // Scaling first makes both detectors cheap; -60 dB (0.001) of mean difference is "no change".
   const filters = `scale=320:-2,freezedetect=n=-60dB:d=${d},blackdetect=d=${d}:pic_th=0.98:pix_th=0.10`;
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
-    '-protocol_whitelist', 'rtsp,tcp',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(Math.round(s.socketTimeoutS * 1_000_000)),
-    '-probesize', '500000', '-analyzeduration', '1000000',
-    '-i', s.inputUrl,
+    ...proxyInputArgv(s.inputUrl, s.socketTimeoutS),
     '-t', String(s.sampleSeconds),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-vf', filters,

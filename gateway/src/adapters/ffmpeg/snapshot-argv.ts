@@ -1,4 +1,4 @@
-import { assertNoCredentials } from './hls-argv.js';
+import { proxyInputArgv } from './media-check-argv.js';
 
 /**
  * The ffmpeg command line of a still picture, as a pure value: the first decodable frame of the
@@ -12,14 +12,9 @@ export interface SnapshotSettings {
 }
 
 export function buildSnapshotArgv(s: SnapshotSettings): string[] {
-  assertNoCredentials(s.inputUrl);
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error',
-    '-protocol_whitelist', 'rtsp,tcp',
-    '-rtsp_transport', 'tcp',
-    '-timeout', String(Math.round(s.socketTimeoutS * 1_000_000)),
-    '-probesize', '500000', '-analyzeduration', '1000000',
-    '-i', s.inputUrl,
+    ...proxyInputArgv(s.inputUrl, s.socketTimeoutS),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     '-frames:v', '1',
     '-vf', `scale=${s.width}:-2`,
