@@ -37,7 +37,23 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port');
 }
 
+let built: Promise<void> | null = null;
+
+/**
+ * The gateway as shipped: compiled once per benchmark run and run from dist/ with plain node. From
+ * sources every worker thread would load tsx and its transform cache too, which the memory figures
+ * would then count against Vigil.
+ */
+function buildGateway(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    tsc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the gateway failed (tsc exited with ${code})`))));
+  });
+  return built;
+}
+
 export async function startGateway(dataDir: string, configYaml = ''): Promise<Gateway> {
+  await buildGateway();
   const password = 'bench-root-password-1';
   const port = await freePort();
   const securePort = await freePort();
@@ -46,7 +62,7 @@ export async function startGateway(dataDir: string, configYaml = ''): Promise<Ga
   writeFileSync(configFile, `health:\n  enabled: false\n${configYaml}`);
   // VIGIL_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the gateway.
   const nodeArgs = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
     env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_HTTPS_PORT: String(securePort), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
     // VIGIL_BENCH_GATEWAY_LOG=<file> keeps the gateway's log (warnings and up) for a look afterwards.

@@ -66,6 +66,23 @@ async function bareColdStart(farm: Farm, index: number, dir: string, timeoutMs =
   }
 }
 
+/**
+ * One short session on every camera before measuring: the simulator's first session after its
+ * start replays the key frame its stream prerolled with (stale, and a quick first segment that a
+ * real camera would not give). Afterwards every session, Vigil's or bare, joins the live stream.
+ */
+async function watchEachOnce(farm: Farm): Promise<void> {
+  const queue = [...farm.cameras];
+  const probe = async () => {
+    for (let cam = queue.shift(); cam; cam = queue.shift()) {
+      const url = cam.rtspUrl.replace('rtsp://', `rtsp://${cam.username}:${encodeURIComponent(cam.password)}@`);
+      const child = spawn('ffprobe', ['-v', 'quiet', '-rtsp_transport', 'tcp', '-timeout', '5000000', url], { stdio: 'ignore' });
+      await new Promise((resolve) => child.on('exit', resolve));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, probe));
+}
+
 /** Keeps relays alive the way players do: a playlist request every 2 s, for `seconds`. */
 async function keepWatching(g: Gateway, urls: readonly string[], seconds: number): Promise<void> {
   const until = Date.now() + seconds * 1000;
@@ -135,6 +152,7 @@ async function main(): Promise<void> {
     // Only main streams are pushed: the simulator's own load would otherwise swamp a 2-core machine.
     mainOnly: true,
   });
+  await watchEachOnce(farm);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-'));
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-bare-'));
   const lines: string[] = [];

@@ -2,8 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 
 /**
- * Loops a pre-encoded MPEG-TS clip into a UDP port in real time (`-re`), where the RTSP
- * simulator repacketises it — about 0.4 % of a core per camera instead of a live encoder's 3 %.
+ * Loops a pre-encoded clip into a UDP port in real time (`-re`) as RTP, where the RTSP simulator
+ * repacketises it — about 0.4 % of a core per camera instead of a live encoder's 3 %. RTP rather
+ * than MPEG-TS: GStreamer's tsdemux, after a lost datagram on a loaded machine, could drop its pad
+ * ("not-linked") and end every client's session; an RTP depayloader just skips the broken frame.
  * Runs under `setpriv --pdeathsig` so the pusher dies with the farm even after a SIGKILL.
  */
 export class ClipPusher {
@@ -27,7 +29,7 @@ export class ClipPusher {
     this.#stopped = false;
     const child = spawn(
       'setpriv',
-      ['--pdeathsig', 'SIGKILL', '--', this.ffmpeg, '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', this.#clip, '-c', 'copy', '-f', 'mpegts', `udp://127.0.0.1:${this.udpPort}?pkt_size=1316`],
+      ['--pdeathsig', 'SIGKILL', '--', this.ffmpeg, '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', this.#clip, '-c', 'copy', '-f', 'rtp', `rtp://127.0.0.1:${this.udpPort}?pkt_size=1200`],
       { stdio: 'ignore' },
     );
     this.#child = child;
@@ -59,8 +61,22 @@ export class ClipPusher {
   }
 }
 
-/** A UDP port that is free on 127.0.0.1 right now. */
-export function freeUdpPort(): Promise<number> {
+// Ports already handed out by this process: the kernel may offer a port again once its probe
+// socket is closed, and two cameras on one port (udpsrc binds with SO_REUSEADDR) left one silent.
+const handedOut = new Set<number>();
+
+/** A UDP port that is free on 127.0.0.1 right now and not given to another camera of this process. */
+export async function freeUdpPort(): Promise<number> {
+  for (;;) {
+    const port = await probeFreeUdpPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function probeFreeUdpPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     socket.once('error', reject);

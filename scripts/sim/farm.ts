@@ -9,7 +9,7 @@ import { ensureClip, ensureSnapshot, type ClipKind } from './media-files.js';
 import { inPrivateNetworkNamespace } from './network-namespace.js';
 import { OnvifDevice } from './onvif/onvif-device.js';
 import { WsDiscoveryResponder } from './onvif/ws-discovery.responder.js';
-import { RtspSimProcess, type RtspCameraSpec } from './rtsp-sim.process.js';
+import { RtspSimProcess, type ClipFeed, type RtspCameraSpec } from './rtsp-sim.process.js';
 
 export interface Farm {
   readonly cameras: readonly CameraDescriptor[];
@@ -108,7 +108,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
       const sub = { ...DEFAULT_SUB, ...options.sub, ...camera.sub };
       const id = stableId(`${network}/${camera.name}`);
       const pushers: CameraState['pushers'][number][] = [];
-      const rtspProfiles = { main: { ...main }, sub: { ...sub } } as { main: ProfileSpec & { udpPort?: number }; sub: ProfileSpec & { udpPort?: number } };
+      const rtspProfiles = { main: { ...main }, sub: { ...sub } } as { main: ProfileSpec & ClipFeed; sub: ProfileSpec & ClipFeed };
       if (source === 'clip') {
         const profiles = options.mainOnly ? ([['main', main]] as const) : ([['main', main], ['sub', sub]] as const);
         for (const [profile, spec] of profiles) {
@@ -117,6 +117,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
           const clips = { moving: await clip('moving'), frozen: await clip('frozen'), black: await clip('black') };
           const pusher = new ClipPusher(ffmpeg, clips.moving, await freeUdpPort());
           rtspProfiles[profile].udpPort = pusher.udpPort;
+          rtspProfiles[profile].pushed = true;
           pushers.push({ pusher, clips });
         }
         // mainOnly: the /sub mount listens on a port nobody pushes to.

@@ -3,6 +3,12 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import type { Codec, Fault, ProfileSpec, RtspAuth } from './farm.types.js';
 
+/** Where a clip camera's profile reads its RTP loop; `pushed` when a pusher feeds that port. */
+export interface ClipFeed {
+  udpPort?: number;
+  pushed?: boolean;
+}
+
 /** One camera as the Python RTSP server needs it. */
 export interface RtspCameraSpec {
   readonly name: string;
@@ -13,8 +19,8 @@ export interface RtspCameraSpec {
   readonly auth: RtspAuth;
   readonly username: string;
   readonly password: string;
-  readonly main: ProfileSpec & { udpPort?: number };
-  readonly sub: ProfileSpec & { udpPort?: number };
+  readonly main: ProfileSpec & ClipFeed;
+  readonly sub: ProfileSpec & ClipFeed;
 }
 
 interface Reply {

@@ -10,7 +10,7 @@ one per line, on stdin and reads JSON replies and events, one per line, on stdou
 A camera is one GstRTSPServer on its own address and port, with mounts /main and /sub, so one
 camera can be switched off (connections refused) without touching the others. Live cameras encode
 videotestsrc with the camera's name and a running clock burnt in; "udp" cameras repacketise an
-MPEG-TS loop that the farm pushes to a UDP port (far cheaper, for many cameras).
+RTP loop that the farm pushes to a UDP port (far cheaper, for many cameras).
 
 The process ends when stdin closes or its parent dies, so no camera outlives the farm.
 """
@@ -21,6 +21,7 @@ import signal
 import socket
 import string
 import sys
+import threading
 
 import gi
 
@@ -77,14 +78,57 @@ def live_launch(camera, profile):
 
 
 def udp_launch(camera, profile):
-    """MPEG-TS over UDP from the farm's ffmpeg pusher -> RTP. The queues stop early EOFs for
-    concurrent clients; ignore-pcr keeps tsdemux from dropping most frames of a looped file."""
+    """RTP over UDP from the farm's ffmpeg pusher -> depayload -> parse -> RTP payloader."""
     port = camera[profile]["udpPort"]
-    parse, pay = ("h265parse", "rtph265pay") if camera["codec"] == "h265" else ("h264parse", "rtph264pay")
+    name = "H265" if camera["codec"] == "h265" else "H264"
+    depay, parse, pay = (f"rtp{name.lower()}depay", f"{name.lower()}parse", f"rtp{name.lower()}pay")
+    caps = f"application/x-rtp,media=video,clock-rate=90000,encoding-name={name},payload=96"
     return (
-        f'( udpsrc port={port} address=127.0.0.1 caps="video/mpegts,systemstream=(boolean)true,packetsize=(int)188" '
-        f"! queue ! tsdemux ignore-pcr=true ! {parse} ! queue ! {pay} name=pay0 pt=96 config-interval=1 )"
+        f'( udpsrc port={port} address=127.0.0.1 caps="{caps}" '
+        # While nobody watches, nothing drains the payloader: the leaky queue drops old frames
+        # instead of piling them up (and udpsrc's socket with them) to replay as stale video.
+        f"! {depay} ! {parse} ! queue leaky=downstream max-size-time=200000000 max-size-buffers=0 max-size-bytes=0 "
+        f"! {pay} name=pay0 pt=96 config-interval=1 )"
     )
+
+
+def play_pipeline(media):
+    pipeline = media.get_element().get_parent()
+    if pipeline is not None:
+        pipeline.set_state(Gst.State.PLAYING)
+    return False
+
+
+def keep_playing(media, state):
+    """The RTSP server pauses a media when its last client leaves; an always-on one plays on."""
+    if state == Gst.State.PAUSED:
+        GLib.idle_add(play_pipeline, media)
+
+
+def drop_stale_preroll(media):
+    """The buffer that prerolled the media stays blocked in the payloader until the first client
+    plays: a key frame from when the farm started. A real camera sends what it encodes now, so
+    drop buffers more than half a second old, until the first fresh one passes."""
+    pipeline = media.get_element().get_parent()
+
+    def probe(_pad, info):
+        clock = pipeline.get_clock()
+        pts = info.get_buffer().pts
+        if clock is None or pts == Gst.CLOCK_TIME_NONE:
+            return Gst.PadProbeReturn.REMOVE
+        age = clock.get_time() - pipeline.get_base_time() - pts
+        return Gst.PadProbeReturn.DROP if age > Gst.SECOND // 2 else Gst.PadProbeReturn.REMOVE
+
+    media.get_element().get_by_name("pay0").get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, probe)
+
+
+def prepare_and_play(media):
+    """Note: the frame that prerolled the media stays blocked in the payloader until the first
+    client plays, so that first session after start begins with a stale key frame (benchmarks
+    watch each camera once before measuring)."""
+    if media.prepare(None):
+        drop_stale_preroll(media)
+        GLib.idle_add(play_pipeline, media)
 
 
 AUDIO_ONLY = "( audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay0 pt=8 )"
@@ -112,6 +156,27 @@ class Camera:
         # Later re-attaches (after "offline") must come back on the same port.
         self.port = self.server.get_bound_port()
         self.server.set_service(str(self.port))
+        self._keep_encoders_running()
+
+    def _keep_encoders_running(self):
+        """A real camera's encoder runs whether or not anyone watches: DESCRIBE is answered at once
+        and PLAY joins the live stream where it is. A clip camera's shared media is prepared now and
+        held prepared (the prepare count we keep means the last client leaving never unprepares it),
+        and kept PLAYING while nobody watches, so no stale backlog piles up to be replayed to the next
+        client. Otherwise each first client would wait for the loop's next key frame to build the
+        SDP, and a burst of clients would need dozens of preparations at once (503s)."""
+        if self.spec["source"] != "udp":
+            return  # live cameras encode in GStreamer: too costly to keep running unwatched
+        for profile in PROFILES:
+            if not self.spec[profile].get("pushed"):
+                continue
+            _, url = GstRtsp.RTSPUrl.parse(f"rtsp://{self.spec['host']}:{self.port}/{profile}")
+            media = self.video_factories[profile].construct(url)
+            if media is not None:
+                media.connect("new-state", keep_playing)
+                # prepare() blocks until the pipeline has prerolled, which needs this main loop
+                # running (the media's bus watch is on it): wait in a thread of its own.
+                threading.Thread(target=prepare_and_play, args=(media,), daemon=True).start()
 
     def _launch(self, profile):
         return udp_launch(self.spec, profile) if self.spec["source"] == "udp" else live_launch(self.spec, profile)

@@ -47,7 +47,7 @@ describe('farm lifecycle', () => {
     const children = descendantsOf(child.pid!);
     // The GStreamer server and two pushers (main, sub) per clip camera.
     expect(children.filter((p) => p.cmdline.includes('rtsp_server.py'))).toHaveLength(1);
-    expect(children.filter((p) => p.cmdline.startsWith('ffmpeg') && p.cmdline.includes('udp://127.0.0.1:'))).toHaveLength(6);
+    expect(children.filter((p) => p.cmdline.startsWith('ffmpeg') && p.cmdline.includes('rtp://127.0.0.1:'))).toHaveLength(6);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHlsArgv, hlsTime, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
+import { buildHlsArgv, hlsInitTime, hlsTime, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
 
 const base: HlsRelaySettings = {
   inputUrl: 'rtsp://127.0.0.1:8554/main',
@@ -14,7 +14,7 @@ const base: HlsRelaySettings = {
 
 const HEAD = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
 const INPUT = ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-probesize', '500000', '-analyzeduration', '1000000'];
-const HLS = ['-f', 'hls', '-hls_time', '1.8', '-hls_list_size', '6', '-hls_flags', 'delete_segments+independent_segments+omit_endlist', '-hls_delete_threshold', '2'];
+const HLS = ['-f', 'hls', '-hls_time', '1.8', '-hls_init_time', '1', '-hls_list_size', '6', '-hls_flags', 'delete_segments+independent_segments+omit_endlist', '-hls_delete_threshold', '2'];
 
 describe('buildHlsArgv', () => {
   it('copies H.264 into MPEG-TS segments', () => {
@@ -51,5 +51,9 @@ describe('buildHlsArgv', () => {
 
   it.each([[2, 1.8], [1, 0.9], [0.4, 0.5], [4, 3.6]])('hlsTime(%s GOP) = %s', (gop, t) => {
     expect(hlsTime(gop)).toBe(t);
+  });
+
+  it.each([[2, 1], [1, 0.5], [0.4, 0.5], [4, 2], [2.5, 1.3]])('hlsInitTime(%s GOP) = %s', (gop, t) => {
+    expect(hlsInitTime(gop)).toBe(t);
   });
 });

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { reapOrphans } from './relay-files.js';
 import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
 import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
+import { ProcessLauncher } from '../adapters/process/process-launcher.js';
 
 export interface RelayLimits {
   /** Most relays at once; at the cap, higher tiers displace lower ones. */
@@ -23,6 +24,7 @@ export interface RelayLimits {
 export class RelayManager {
   readonly #relays = new Map<string, RelaySupervisor>();
   readonly #proxy: ThreadedRtspAuthProxy;
+  readonly #launcher: ProcessLauncher;
   #bucket: StartBucket;
   #sweeper: NodeJS.Timeout | null = null;
 
@@ -34,6 +36,7 @@ export class RelayManager {
   ) {
     this.#bucket = { tokens: limits.startBurst, atMs: Date.now() };
     this.#proxy = new ThreadedRtspAuthProxy(logger);
+    this.#launcher = new ProcessLauncher(logger);
   }
 
   async start(): Promise<void> {
@@ -88,7 +91,7 @@ export class RelayManager {
     }
     const raced = this.#relays.get(spec.key);
     if (raced) return raced;
-    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.logger, this.events);
+    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.#launcher, this.logger, this.events);
     this.#relays.set(spec.key, relay);
     relay.start();
     return relay;
@@ -115,5 +118,6 @@ export class RelayManager {
     if (this.#sweeper) clearInterval(this.#sweeper);
     await Promise.all([...this.#relays.keys()].map((key) => this.close(key)));
     await this.#proxy.stop();
+    await this.#launcher.stop();
   }
 }

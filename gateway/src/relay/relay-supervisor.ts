@@ -1,15 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { buildHlsArgv } from '../adapters/ffmpeg/hls-argv.js';
 import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-policy.js';
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
 import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
+import type { LaunchedProcess } from '../adapters/process/launched-process.js';
+import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 
-const WATCH_STARTING_MS = 100;
+// While starting, a file watch on the folder sees the first playlist at once; the poll is a fallback.
+const WATCH_STARTING_MS = 500;
 const WATCH_RUNNING_MS = 1000;
 
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
@@ -55,7 +56,7 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
 export class RelaySupervisor {
   readonly dir: string;
   lastRequestAt = Date.now();
-  #child: ChildProcess | null = null;
+  #child: LaunchedProcess | null = null;
   #stopped = false;
   #ready = false;
   #attempt = 0;
@@ -68,11 +69,13 @@ export class RelaySupervisor {
   #waiters: Waiter[] = [];
   #pidFile: string | null = null;
   #release: (() => void) | null = null;
+  #startWatcher: FSWatcher | null = null;
 
   constructor(
     readonly spec: RelaySpec,
     private readonly settings: RelaySettings,
     private readonly proxy: AuthProxy,
+    private readonly launcher: ProcessLauncher,
     private readonly logger: Logger,
     private readonly events: RelayEvents,
   ) {
@@ -122,8 +125,9 @@ export class RelaySupervisor {
   }
 
   /**
-   * The playlist is read often while a start is awaited (each 100 ms is start latency) and once a
-   * second after that: enough to see a stall of a few target durations, a quarter of the reads.
+   * The playlist is read on each change of it while a start is awaited (every 100 ms of delay is
+   * start latency; polling 64 starting relays that often cost the API thread ~2 s at a wall's start)
+   * and once a second after that: enough to see a stall of a few target durations.
    */
   #scheduleWatch(): void {
     this.#timer = setTimeout(() => {
@@ -136,6 +140,7 @@ export class RelaySupervisor {
     if (this.#stopped) return;
     // Every start begins from an empty folder: no stale segments from the last run.
     cleanDir(this.dir);
+    this.#watchForFirstSegment();
     const lease = this.proxy.lease({
       upstreamUrl: this.spec.upstreamUrl,
       username: this.spec.credentials?.username ?? null,
@@ -153,14 +158,19 @@ export class RelaySupervisor {
       playlistLength: this.settings.playlistLength,
       transcodeKbps: this.settings.transcodeKbps,
     });
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = this.launcher.launch('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv]);
     this.#child = child;
     this.#ready = false;
     this.#startedAt = Date.now();
     this.#lastSequence = -1;
-    if (child.pid) this.#pidFile = writePidFile(this.settings.root, this.spec.key, child.pid);
+    child.on('spawn', (pid) => {
+      // A child replaced or stopped before its pid arrived is being killed: no pid file for it.
+      if (this.#child !== child) return;
+      if (this.#pidFile) rmSync(this.#pidFile, { force: true });
+      this.#pidFile = writePidFile(this.settings.root, this.spec.key, pid);
+    });
     let logged = 0;
-    createInterface({ input: child.stderr }).on('line', (line) => {
+    child.on('line', (line) => {
       // ffmpeg's own words go through the logger (redacted by value); a broken camera can be chatty.
       if (logged++ < 20) this.logger.warn({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
     });
@@ -173,6 +183,24 @@ export class RelaySupervisor {
       // ffmpeg 5.1 can exit 0 when a camera dies: any exit restarts.
       this.#scheduleRestart('exit');
     });
+  }
+
+  #watchForFirstSegment(): void {
+    this.#closeStartWatcher();
+    try {
+      const watcher = watch(this.dir, (_event, file) => {
+        if (file === 'index.m3u8' && !this.#ready) this.#watch();
+      });
+      watcher.on('error', () => this.#closeStartWatcher());
+      this.#startWatcher = watcher;
+    } catch {
+      // No watch (inotify limits): the poll still finds the playlist.
+    }
+  }
+
+  #closeStartWatcher(): void {
+    this.#startWatcher?.close();
+    this.#startWatcher = null;
   }
 
   #onSdp(sdp: string): void {
@@ -210,6 +238,7 @@ export class RelaySupervisor {
       }
       if (!this.#ready) {
         this.#ready = true;
+        this.#closeStartWatcher();
         this.events.onReady(this.spec.key, now - this.#startedAt);
         for (const waiter of this.#waiters.splice(0)) waiter.resolve();
       } else if (isStalled(this.#lastSegmentAt, now, playlist.targetDuration, this.settings.stallFactor)) {
@@ -227,36 +256,22 @@ export class RelaySupervisor {
     const child = this.#child;
     this.#child = null;
     this.#release?.();
-    if (!child?.pid) return;
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
+    child?.kill('SIGKILL');
   }
 
   /** Stops for good: kills ffmpeg's process group, removes the folder, fails pending waiters. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#closeStartWatcher();
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#timer = null;
     this.#restartTimer = null;
     const child = this.#child;
-    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+    if (child && !child.exited) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      const force = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, 2000);
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 2000);
       await exited;
       clearTimeout(force);
     }

@@ -31,6 +31,17 @@ export function hlsTime(gopSeconds: number): number {
   return Math.max(0.5, Math.round(gopSeconds * 0.9 * 10) / 10);
 }
 
+/**
+ * Cut threshold of the first playlist's segments: half a GOP. ffmpeg cuts at the first key frame
+ * past a running total of these thresholds, and the first key frames of an RTSP session arrive with
+ * jittery timestamps (late RTCP sync, a camera's start-up burst): with the threshold just below the
+ * GOP, a key frame 0.2 s early was missed and the first segment held two GOPs — 2 s more to wait
+ * before a new stream could play. Later segments keep hls_time; the running total has slack by then.
+ */
+export function hlsInitTime(gopSeconds: number): number {
+  return Math.max(0.5, Math.round(gopSeconds * 0.5 * 10) / 10);
+}
+
 export function buildHlsArgv(s: HlsRelaySettings): string[] {
   assertNoCredentials(s.inputUrl);
   const secure = /^rtsps:/i.test(s.inputUrl);
@@ -49,12 +60,16 @@ export function buildHlsArgv(s: HlsRelaySettings): string[] {
     '-rtsp_transport', 'tcp',
     // ffmpeg 5.1 has no -stimeout; without -timeout a dead camera hangs ffmpeg for ever.
     '-timeout', String(Math.round(s.socketTimeoutS * 1_000_000)),
+    // A small probe, not the smallest: with -probesize 32 -analyzeduration 0 (~0.1 s of CPU less per
+    // 1080p start) a 10 fps sub stream got no frame rate and unset timestamps, and its playlist
+    // never grew past one segment (measured here).
     '-probesize', '500000', '-analyzeduration', '1000000',
     '-i', s.inputUrl,
     '-map', '0:v:0', '-an',
     ...video,
     '-f', 'hls',
     '-hls_time', String(hlsTime(s.gopSeconds)),
+    '-hls_init_time', String(hlsInitTime(s.gopSeconds)),
     '-hls_list_size', String(s.playlistLength),
     '-hls_flags', 'delete_segments+independent_segments+omit_endlist',
     '-hls_delete_threshold', '2',
