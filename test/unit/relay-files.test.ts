@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPlaylist, reapOrphans, SEGMENT_FILE } from '../../gateway/src/relay/relay-files.js';
+import { readPlaylist, reapOrphans, SEGMENT_FILE, segmentWrittenRecently } from '../../gateway/src/relay/relay-files.js';
 
 describe('relay files', () => {
   it('accepts only playlist, init and numbered segment names', () => {
@@ -16,6 +16,21 @@ describe('relay files', () => {
     expect(readPlaylist(dir)).toBeNull();
     writeFileSync(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:41\n#EXTINF:1.8,\nseg_000041.ts\n#EXTINF:1.8,\nseg_000042.ts\n');
     expect(readPlaylist(dir)).toMatchObject({ segments: 2, mediaSequence: 41, targetDuration: 2 });
+    rmSync(dir, { recursive: true });
+  });
+
+  it('tells a start that is writing its first segment from one that receives nothing', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-seg-'));
+    const now = Date.now();
+    expect(segmentWrittenRecently(dir, now, 3000)).toBe(false);
+    writeFileSync(path.join(dir, 'index.m3u8.tmp'), '');
+    writeFileSync(path.join(dir, 'seg_000000.ts'), 'x');
+    expect(segmentWrittenRecently(dir, now, 3000)).toBe(true);
+    // The same file untouched for 10 s: nothing is arriving any more.
+    utimesSync(path.join(dir, 'seg_000000.ts'), (now - 10_000) / 1000, (now - 10_000) / 1000);
+    expect(segmentWrittenRecently(dir, now, 3000)).toBe(false);
+    expect(segmentWrittenRecently(path.join(dir, 'gone'), now, 3000)).toBe(false);
+    rmSync(dir, { recursive: true });
   });
 
   it('reaps only processes that name the relay root, then empties it', async () => {

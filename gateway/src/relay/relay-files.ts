@@ -39,6 +39,18 @@ export function readPlaylist(dir: string): PlaylistState | null {
 }
 
 /**
+ * Whether ffmpeg wrote a segment file within `withinMs`: video is arriving even though no segment
+ * is listed yet (on a machine busy with dozens of starts, the first one can take a while).
+ */
+export function segmentWrittenRecently(dir: string, now: number, withinMs: number): boolean {
+  try {
+    return readdirSync(dir).some((name) => /^seg_\d{6}\.(?:ts|m4s)$/.test(name) && now - statSync(path.join(dir, name)).mtimeMs < withinMs);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Orphans from a previous run that was killed hard: every ffmpeg whose pid file is in the relay
  * root and whose command line still names that root is killed, and every folder removed.
  */

@@ -4,7 +4,7 @@ import { buildHlsArgv } from '../adapters/ffmpeg/hls-argv.js';
 import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-policy.js';
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
-import { cleanDir, readPlaylist, relayDirName, writePidFile } from './relay-files.js';
+import { cleanDir, readPlaylist, relayDirName, segmentWrittenRecently, writePidFile } from './relay-files.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import type { LaunchedProcess } from '../adapters/process/launched-process.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
@@ -12,6 +12,8 @@ import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 // While starting, a file watch on the folder sees the first playlist at once; the poll is a fallback.
 const WATCH_STARTING_MS = 500;
 const WATCH_RUNNING_MS = 1000;
+// A segment file written this recently means video is arriving.
+const SEGMENT_FRESH_MS = 3000;
 
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
 
@@ -246,10 +248,20 @@ export class RelaySupervisor {
         this.#kill();
         this.#scheduleRestart('stall');
       }
-    } else if (now - this.#startedAt > this.settings.startTimeoutMs) {
+    } else if (now - this.#startedAt > this.settings.startTimeoutMs && !this.#receivingVideo(now)) {
       this.#kill();
       this.#scheduleRestart('start-timeout');
     }
+  }
+
+  /**
+   * A start past its timeout is killed only if no video is arriving. On an overloaded machine a
+   * slow start that is writing its first segment ends sooner than a restart after backoff would
+   * (measured: restarts made a 64-tile wall's tail worse, not better). A start may take up to
+   * twice the timeout this way; a silent camera writes no segment and is restarted as before.
+   */
+  #receivingVideo(now: number): boolean {
+    return now - this.#startedAt < 2 * this.settings.startTimeoutMs && segmentWrittenRecently(this.dir, now, SEGMENT_FRESH_MS);
   }
 
   #kill(): void {
