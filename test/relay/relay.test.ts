@@ -262,13 +262,15 @@ describe('relay processes', () => {
   it('leaves no ffmpeg and no folder after shutdown, and reaps orphans at boot', async () => {
     const extra = await startTestVigil();
     const extraRoot = relayRoot(null, extra.dataDir);
-    // An orphan from a "previous run": a process naming the relay root, and its pid file.
+    await extra.close();
+    // A clean stop leaves no relay root behind.
+    expect(existsSync(extraRoot)).toBe(false);
+    // An orphan as a hard-killed run would leave it: a process naming the relay root, and its pid file.
     mkdirSync(path.join(extraRoot, 'stale_sub'), { recursive: true });
     const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300_000)', extraRoot], { stdio: 'ignore' });
     await waitUntil(() => processesMatching(extraRoot).some((p) => p.pid === orphan.pid), 5000);
     expect(isAlive(orphan.pid!)).toBe(true);
     writeFileSync(path.join(extraRoot, 'stale.pid'), String(orphan.pid));
-    await extra.close();
     const { createVigil } = await import('../../gateway/src/composition.js');
     const { loadConfig } = await import('../../gateway/src/config/config.loader.js');
     const reborn = await createVigil({ config: loadConfig({ env: { VIGIL_DATA_DIR: extra.dataDir, VIGIL_ADMIN_PASSWORD: 'reborn-password-long' }, cwd: process.cwd() }), logger: extra.logger, redactor: new (await import('../../gateway/src/logging/secret-redactor.js')).SecretRedactor(), print: () => undefined });
@@ -284,5 +286,6 @@ describe('relay processes', () => {
     await vigil.services.relays.stop();
     expect(await waitUntil(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
     expect(relayFfmpegs()).toEqual([]);
+    expect(existsSync(relayRoot(null, vigil.dataDir))).toBe(false);
   });
 });

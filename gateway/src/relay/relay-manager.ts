@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { decideUnderCap, isIdle, takeStartToken, type StartBucket } from '../domain/relay-policy.js';
 import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -119,5 +120,8 @@ export class RelayManager {
     await Promise.all([...this.#relays.keys()].map((key) => this.close(key)));
     await this.#proxy.stop();
     await this.#launcher.stop();
+    // Every relay has removed its folder; the root goes too, or each data folder a test or a demo
+    // ever used would leave an empty one on tmpfs.
+    rmSync(this.settings.root, { recursive: true, force: true });
   }
 }
