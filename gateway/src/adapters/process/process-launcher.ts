@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
+import { startModuleWorker } from '../module-worker.js';
 import { LaunchedProcess } from './launched-process.js';
 
 export type LauncherRequest = { id: number; command: string; args: string[] };
@@ -47,16 +48,13 @@ export class ProcessLauncher {
   /** Ends the threads; call once every child has been stopped (the rest die with their thread). */
   async stop(): Promise<void> {
     this.#stopping = true;
-    const threads = this.#threads.splice(0).filter((t): t is LauncherThread => t !== null);
+    const threads = this.#threads.filter((t): t is LauncherThread => t !== null);
+    this.#threads.fill(null);
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
   #startThread(slot: number): LauncherThread {
-    // Built code runs the compiled .js worker; sources (tests, `npm run dev`) the .ts one through
-    // tsx, registered inside the worker (Node 20 ignores a loader in a worker's execArgv).
-    const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./process-launcher.worker.ts', import.meta.url).href)}); });`, { eval: true })
-      : new Worker(new URL('./process-launcher.worker.js', import.meta.url));
+    const worker = startModuleWorker(import.meta.url, 'process-launcher');
     worker.unref();
     const thread: LauncherThread = { worker, children: new Map() };
     worker.on('message', (reply: LauncherReply) => {

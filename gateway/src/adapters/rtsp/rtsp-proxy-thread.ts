@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
+import { startModuleWorker } from '../module-worker.js';
 import { leaseUrl, newLeaseId, type AuthProxy, type ProxyLease, type ProxyTarget } from './rtsp-auth-proxy.js';
 
 /** Messages to the proxy thread. */
@@ -61,12 +62,7 @@ export class ThreadedRtspAuthProxy implements AuthProxy {
   }
 
   async #spawn(): Promise<void> {
-    // Built code runs the compiled .js worker. Sources (tests, `npm run dev`) run the .ts one
-    // through tsx, registered inside the worker: on Node 20 a loader given in a worker's execArgv
-    // is not applied (nodejs/node#47747).
-    const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./rtsp-proxy.worker.ts', import.meta.url).href)}); });`, { eval: true })
-      : new Worker(new URL('./rtsp-proxy.worker.js', import.meta.url));
+    const worker = startModuleWorker(import.meta.url, 'rtsp-proxy');
     worker.unref();
     const [ready] = (await once(worker, 'message')) as [ProxyThreadReply];
     if (ready.type !== 'ready') throw new Error('the proxy thread did not start');
