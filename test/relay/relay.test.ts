@@ -168,6 +168,12 @@ describe('HLS relay', () => {
     expect((await get(`/streams/${expired}/index.m3u8`)).status).toBe(403);
     // Without sign-in the stream address cannot even be asked for.
     expect((await call(vigil.app, 'get', `/api/cameras/${cameraIds.avc}/stream`, undefined, null)).status).toBe(401);
+    // The request log (debug level here, so every stream request is in it) masks tokens, good and forged.
+    expect((await get(url)).status).toBe(200);
+    const log = vigil.logs.join('');
+    for (const secret of [sig!, forged, expired]) expect(log).not.toContain(secret);
+    expect(log).toContain('"path":"/streams/[REDACTED]/index.m3u8","status":200');
+    expect(log).toContain('"path":"/streams/[REDACTED]/index.m3u8","status":403');
   });
 
   it('rejects at least 100 path-traversal payloads', async () => {
