@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPlaylist, reapOrphans, SEGMENT_FILE, segmentWrittenRecently } from '../../gateway/src/relay/relay-files.js';
+import { PlaylistFile, readPlaylist, reapOrphans, SEGMENT_FILE, segmentWrittenRecently } from '../../gateway/src/relay/relay-files.js';
 
 describe('relay files', () => {
   it('accepts only playlist, init and numbered segment names', () => {
@@ -16,6 +16,29 @@ describe('relay files', () => {
     expect(readPlaylist(dir)).toBeNull();
     writeFileSync(path.join(dir, 'index.m3u8'), '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:41\n#EXTINF:1.8,\nseg_000041.ts\n#EXTINF:1.8,\nseg_000042.ts\n');
     expect(readPlaylist(dir)).toMatchObject({ segments: 2, mediaSequence: 41, targetDuration: 2 });
+    rmSync(dir, { recursive: true });
+  });
+
+  it('keeps a playlist until ffmpeg replaces it, then reads the new one', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-plf-'));
+    const file = path.join(dir, 'index.m3u8');
+    const playlist = new PlaylistFile(file);
+    expect(playlist.current()).toBeNull();
+    const version = (n: number) => `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:${n}\n#EXTINF:1.9,\nseg_${String(n).padStart(6, '0')}.ts\n`;
+    writeFileSync(file, version(7));
+    const first = playlist.current();
+    expect(first).toMatchObject({ segments: 1, mediaSequence: 7 });
+    expect(first!.bytes.toString()).toBe(version(7));
+    // Unchanged: the same reading, not a new one.
+    expect(playlist.current()).toBe(first);
+    // ffmpeg's way: a temporary file renamed over the playlist.
+    writeFileSync(`${file}.tmp`, version(8));
+    renameSync(`${file}.tmp`, file);
+    expect(playlist.current()!.bytes.toString()).toBe(version(8));
+    expect(playlist.current()!.mediaSequence).toBe(8);
+    // A restart empties the folder: no playlist until the next one.
+    rmSync(file);
+    expect(playlist.current()).toBeNull();
     rmSync(dir, { recursive: true });
   });
 

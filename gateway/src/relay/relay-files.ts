@@ -18,24 +18,59 @@ export interface PlaylistState {
   readonly segments: number;
   readonly mediaSequence: number;
   readonly targetDuration: number;
-  readonly mtimeMs: number;
+  /** The file as ffmpeg wrote it, served to players as it is. */
+  readonly bytes: Buffer;
 }
 
-/** What the playlist says now, or null when ffmpeg has not written one yet. */
-export function readPlaylist(dir: string): PlaylistState | null {
-  const file = path.join(dir, 'index.m3u8');
-  try {
-    const text = readFileSync(file, 'utf8');
-    const segments = text.split('\n').filter((l) => /^seg_\d{6}\.(ts|m4s)$/.test(l.trim())).length;
-    return {
-      segments,
-      mediaSequence: Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0),
-      targetDuration: Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(text)?.[1] ?? 2),
-      mtimeMs: statSync(file).mtimeMs,
-    };
-  } catch {
-    return null;
+/** What a playlist's text says. */
+export function parsePlaylist(bytes: Buffer): PlaylistState {
+  const text = bytes.toString('utf8');
+  return {
+    segments: text.split('\n').filter((l) => /^seg_\d{6}\.(ts|m4s)$/.test(l.trim())).length,
+    mediaSequence: Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0),
+    targetDuration: Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(text)?.[1] ?? 2),
+    bytes,
+  };
+}
+
+/**
+ * A relay's playlist, read again only when ffmpeg has replaced it. ffmpeg writes a live playlist
+ * to a temporary file and renames it, so a new inode or mtime means new content. Players ask for
+ * the playlist every second or two: answering from here costs one stat on tmpfs, on the API thread,
+ * instead of a file read that queued in libuv's 4-thread pool behind segment reads (hundreds of
+ * milliseconds under a 200-viewer load).
+ */
+export class PlaylistFile {
+  #seen = '';
+  #state: PlaylistState | null = null;
+
+  constructor(readonly file: string) {}
+
+  /** What the playlist says now, or null when ffmpeg has not written one (yet). */
+  current(): PlaylistState | null {
+    let version: string;
+    try {
+      const stat = statSync(this.file);
+      version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      this.#state = null;
+      this.#seen = '';
+      return null;
+    }
+    if (version === this.#seen && this.#state) return this.#state;
+    try {
+      this.#state = parsePlaylist(readFileSync(this.file));
+      this.#seen = version;
+    } catch {
+      return null;
+    }
+    return this.#state;
   }
+}
+
+/** What the playlist in `dir` says now, or null when ffmpeg has not written one yet. */
+export function readPlaylist(dir: string): PlaylistState | null {
+  return new PlaylistFile(path.join(dir, 'index.m3u8')).current();
 }
 
 /**

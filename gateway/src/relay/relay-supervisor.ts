@@ -4,7 +4,7 @@ import { buildHlsArgv } from '../adapters/ffmpeg/hls-argv.js';
 import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-policy.js';
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
-import { cleanDir, readPlaylist, relayDirName, segmentWrittenRecently, writePidFile } from './relay-files.js';
+import { cleanDir, PlaylistFile, relayDirName, segmentWrittenRecently, writePidFile } from './relay-files.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import type { LaunchedProcess } from '../adapters/process/launched-process.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
@@ -58,6 +58,7 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
 export class RelaySupervisor {
   readonly dir: string;
   lastRequestAt = Date.now();
+  readonly #playlist: PlaylistFile;
   #child: LaunchedProcess | null = null;
   #stopped = false;
   #ready = false;
@@ -82,7 +83,13 @@ export class RelaySupervisor {
     private readonly events: RelayEvents,
   ) {
     this.dir = path.join(settings.root, relayDirName(spec.key));
+    this.#playlist = new PlaylistFile(path.join(this.dir, 'index.m3u8'));
     this.#codec = spec.codec;
+  }
+
+  /** The playlist as players get it; null before the first one or while restarting. */
+  playlist(): Buffer | null {
+    return this.#playlist.current()?.bytes ?? null;
   }
 
   get ready(): boolean {
@@ -230,7 +237,7 @@ export class RelaySupervisor {
 
   #watch(): void {
     if (this.#stopped || !this.#child) return;
-    const playlist = readPlaylist(this.dir);
+    const playlist = this.#playlist.current();
     const now = Date.now();
     if (playlist && playlist.segments > 0) {
       const sequence = playlist.mediaSequence + playlist.segments;

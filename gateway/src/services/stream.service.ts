@@ -111,12 +111,13 @@ export class StreamService {
         relay.lastRequestAt = Date.now();
       }
     }
-    let body: Buffer;
+    let body: Buffer | null;
     try {
-      body = await readFile(path.join(relay.dir, file));
+      body = file === 'index.m3u8' ? relay.playlist() : await readFile(path.join(relay.dir, file));
     } catch {
-      throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file (yet)');
+      body = null;
     }
+    if (!body) throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file (yet)');
     this.deps.onBytes(body.length);
     return { body, contentType: contentTypeOf(file) };
   }
