@@ -13,6 +13,21 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds a process and all its children that have ended and been reaped have used (the
+ * kernel adds a reaped child's time to its parent's cutime/cstime): with the live children's own
+ * time added, a figure that does not lose the relays that restarted during a measurement.
+ */
+export function cpuSecondsWithReapedChildren(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** Proportional set size in MiB: shared pages split among the processes sharing them. */
 export function pssMiB(pid: number): number {
   try {

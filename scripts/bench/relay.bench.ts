@@ -7,18 +7,20 @@
  *
  * Every load loop here is bounded in count and time and stops by itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFarm, type Farm } from '../sim/farm.js';
-import { cpuModel, cpuSeconds, machineTicks, percentile, pssMiB } from './proc-stats.js';
+import type { ViewersResult } from './hls-viewers.process.js';
+import { cpuModel, cpuSeconds, machineTicks, percentile } from './proc-stats.js';
 import { writeSection } from './report.js';
 import { api, startGateway, stopGateway, type Gateway } from './gateway-process.js';
+import { measure, openStream, relayPids, watchEachOnce } from './relay-kit.js';
 
 const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' }, only: { type: 'string' } } });
-// --only cold|steady|wall runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
+// --only cold|steady|wall|viewers runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
 const ONLY = values.only;
 const STEADY = Number(values.cameras);
 const SECONDS = Number(values.seconds);
@@ -28,17 +30,6 @@ const COLD_RUNS = 10;
 const TOTAL = Math.max(WALL, STEADY * 2 + COLD_RUNS * 2);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Asks for a camera's stream and waits for its first playable playlist; seconds, or null on failure. */
-async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<{ seconds: number | null; url: string; apiSeconds: number | null; status: string }> {
-  const started = performance.now();
-  const { url } = await api<{ url: string }>(g, 'GET', `/api/cameras/${cameraId}/stream?profile=${profile}`);
-  const apiSeconds = (performance.now() - started) / 1000;
-  const res = await fetch(g.base + url);
-  const text = await res.text();
-  const ok = res.ok && /seg_\d{6}\.(ts|m4s)/.test(text);
-  return { seconds: ok ? (performance.now() - started) / 1000 : null, url, apiSeconds, status: `${res.status} ${res.ok ? '' : text.slice(0, 80)} after ${((performance.now() - started) / 1000).toFixed(1)} s` };
-}
 
 /** Bare ffmpeg per camera, default options (what one would write by hand). */
 function bareFfmpeg(rtspUrl: string, username: string, password: string, dir: string): ChildProcess {
@@ -66,23 +57,6 @@ async function bareColdStart(farm: Farm, index: number, dir: string, timeoutMs =
   }
 }
 
-/**
- * One short session on every camera before measuring: the simulator's first session after its
- * start replays the key frame its stream prerolled with (stale, and a quick first segment that a
- * real camera would not give). Afterwards every session, Vigil's or bare, joins the live stream.
- */
-async function watchEachOnce(farm: Farm): Promise<void> {
-  const queue = [...farm.cameras];
-  const probe = async () => {
-    for (let cam = queue.shift(); cam; cam = queue.shift()) {
-      const url = cam.rtspUrl.replace('rtsp://', `rtsp://${cam.username}:${encodeURIComponent(cam.password)}@`);
-      const child = spawn('ffprobe', ['-v', 'quiet', '-rtsp_transport', 'tcp', '-timeout', '5000000', url], { stdio: 'ignore' });
-      await new Promise((resolve) => child.on('exit', resolve));
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, probe));
-}
-
 /** Keeps relays alive the way players do: a playlist request every 2 s, for `seconds`. */
 async function keepWatching(g: Gateway, urls: readonly string[], seconds: number): Promise<void> {
   const until = Date.now() + seconds * 1000;
@@ -92,38 +66,35 @@ async function keepWatching(g: Gateway, urls: readonly string[], seconds: number
   }
 }
 
-function relayPids(gatewayPid: number): number[] {
-  const out: number[] = [];
-
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === gatewayPid && cmd.startsWith('ffmpeg')) out.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return out;
+/** 200 viewers in a load-generator process of their own (hls-viewers.process.ts), with the machine's and gateway's load meanwhile. */
+async function runViewers(g: Gateway, urls: string[], seconds: number): Promise<{ result: ViewersResult; busy: number; gatewayCpu: number; viewersCpu: number }> {
+  const child = fork(path.join(import.meta.dirname, 'hls-viewers.process.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const ticks = machineTicks();
+  const gatewayBefore = cpuSeconds(g.child.pid!);
+  const started = performance.now();
+  child.send({ base: g.base, urls, seconds });
+  let viewersCpu = 0;
+  const result = await new Promise<ViewersResult>((resolve, reject) => {
+    child.once('message', (m) => {
+      viewersCpu = cpuSeconds(child.pid!);
+      resolve(m as ViewersResult);
+    });
+    child.once('exit', (code) => reject(new Error(`the viewers process exited with ${code}`)));
+  });
+  const end = machineTicks();
+  const gatewayCpu = ((cpuSeconds(g.child.pid!) - gatewayBefore) / ((performance.now() - started) / 1000)) * 100;
+  const elapsed = (performance.now() - started) / 1000;
+  return { result, busy: ((end.busy - ticks.busy) / (end.total - ticks.total)) * 100, gatewayCpu, viewersCpu: (viewersCpu / elapsed) * 100 };
 }
 
-/** CPU (% of one core) and PSS of a set of processes over `seconds`; `lead`'s own share reported apart. */
-async function measure(pids: () => number[], seconds: number, lead?: number): Promise<{ cpuPercent: number; leadCpuPercent: number; pss: number; busy: number }> {
-  const before = new Map(pids().map((p) => [p, cpuSeconds(p)]));
-  const m0 = machineTicks();
-  await sleep(seconds * 1000);
-  const m1 = machineTicks();
-  let cpu = 0;
-  let leadCpu = 0;
-  let pss = 0;
-  for (const p of pids()) {
-    const used = cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p));
-    cpu += used;
-    if (p === lead) leadCpu = used;
-    pss += pssMiB(p);
-  }
-  return { cpuPercent: (cpu / seconds) * 100, leadCpuPercent: (leadCpu / seconds) * 100, pss, busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 };
+/** `--only viewers`: 50 relays opened, then the 200 viewers, printed, nothing written. */
+async function viewersOnly(g: Gateway, ids: string[]): Promise<void> {
+  const opened = await Promise.all(ids.slice(0, 50).map((id) => openStream(g, id, 'main')));
+  console.log(`viewers: ${opened.filter((o) => o.seconds !== null).length}/50 relays playing`);
+  const urls = await Promise.all(Array.from({ length: 200 }, (_, i) => api<{ url: string }>(g, 'GET', `/api/cameras/${ids[i % 50]!}/stream?profile=main`).then((r) => r.url)));
+  const { result, busy, gatewayCpu, viewersCpu } = await runViewers(g, urls, SECONDS);
+  const p = result.playlistMs;
+  console.log(`viewers: ${result.requests} requests, ${result.errors} errors ${JSON.stringify(result.errorKinds)}; playlist p50 ${percentile(p, 50).toFixed(1)} p95 ${percentile(p, 95).toFixed(1)} ms; machine ${busy.toFixed(0)} %, gateway ${gatewayCpu.toFixed(0)} % of a core, viewers process ${viewersCpu.toFixed(0)} %; ${(result.segmentBytes / SECONDS / 2 ** 20).toFixed(1)} MiB/s`);
 }
 
 /** `--only wall`: the 64-tile wall through Vigil, then 64 bare ffmpegs, printed, nothing written. */
@@ -172,12 +143,18 @@ async function main(): Promise<void> {
     // 1. Cold start of one camera, one at a time.
     let next = 0;
     const vigilCold: Array<number | null> = [];
+    const coldApi: number[] = [];
     const bareCold: Array<number | null> = [];
     if (ONLY === 'wall') return void (await wallOnly(g, farm, ids, scratch));
+    if (ONLY === 'viewers') return void (await viewersOnly(g, ids));
     if (ONLY === undefined || ONLY === 'cold') {
-      for (let i = 0; i < COLD_RUNS; i++) vigilCold.push((await openStream(g, ids[next++]!, 'main')).seconds);
+      for (let i = 0; i < COLD_RUNS; i++) {
+        const opened = await openStream(g, ids[next++]!, 'main');
+        vigilCold.push(opened.seconds);
+        if (opened.apiSeconds !== null) coldApi.push(opened.apiSeconds);
+      }
       for (let i = 0; i < COLD_RUNS; i++) bareCold.push(await bareColdStart(farm, next++, path.join(scratch, `cold${i}`)));
-      if (ONLY === 'cold') return console.log('cold: vigil', vigilCold, 'bare', bareCold);
+      if (ONLY === 'cold') return console.log('cold: vigil', vigilCold, 'of which the stream API call', coldApi, 'bare', bareCold);
     } else next = COLD_RUNS * 2;
     const ok = (xs: Array<number | null>) => xs.filter((x): x is number => x !== null);
 
@@ -211,51 +188,10 @@ async function main(): Promise<void> {
 
     // 4. 200 viewers across 50 of those cameras for SECONDS: playlist every second, new segments fetched.
     const viewerUrls = await Promise.all(Array.from({ length: 200 }, (_, i) => api<{ url: string }>(g, 'GET', `/api/cameras/${wallIds[i % 50]!}/stream?profile=main`).then((r) => r.url)));
-    const latencies: number[] = [];
-    let requests = 0;
-    let errors = 0;
-    // What the errors were: HTTP statuses, or the exception of a request that got no answer.
-    const errorKinds = new Map<string, number>();
-    const failed = (kind: string) => {
-      errors += 1;
-      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    };
-    const viewersUntil = Date.now() + SECONDS * 1000;
-    const viewersTicks = machineTicks();
-    await Promise.all(
-      viewerUrls.map(async (url) => {
-        const seen = new Set<string>();
-        while (Date.now() < viewersUntil) {
-          const t0 = performance.now();
-          try {
-            const res = await fetch(g.base + url);
-            const text = await res.text();
-            latencies.push(performance.now() - t0);
-            requests += 1;
-            if (!res.ok) failed(`playlist ${res.status}`);
-            const listed = text.split('\n').filter((l) => l.startsWith('seg_'));
-            // A live player joins at the live edge (hls.js: 3 segments back), not at the oldest
-            // segment still listed; after that it fetches each new one.
-            const wanted = seen.size === 0 ? listed.slice(-3) : listed;
-            for (const seg of wanted) {
-              if (seen.has(seg)) continue;
-              seen.add(seg);
-              const s = await fetch(g.base + url.replace('index.m3u8', seg));
-              await s.arrayBuffer();
-              requests += 1;
-              if (!s.ok) failed(`segment ${s.status}`);
-            }
-          } catch (err) {
-            failed(err instanceof Error ? err.name : 'error');
-            requests += 1;
-          }
-          await sleep(1000);
-        }
-      }),
-    );
-
-    const viewersEnd = machineTicks();
-    const viewersBusy = ((viewersEnd.busy - viewersTicks.busy) / (viewersEnd.total - viewersTicks.total)) * 100;
+    const viewers = await runViewers(g, viewerUrls, SECONDS);
+    const { requests, errors, errorKinds } = viewers.result;
+    const latencies = viewers.result.playlistMs;
+    const viewersBusy = viewers.busy;
 
     // 5. Baseline for the wall: 64 bare ffmpegs (default options) started at once on the same
     // cameras, once Vigil's relays have gone idle — what this machine and farm allow anyway.
@@ -286,7 +222,7 @@ async function main(): Promise<void> {
       '',
       `**A 64-tile wall opening at once** (1080p main streams: the benchmark farm pushes main streams only): ${wallTimes.length}/${WALL} playable, p50 ${percentile(wallTimes, 50).toFixed(2)} s, p95 ${percentile(wallTimes, 95).toFixed(2)} s, all done in ${wallTotal.toFixed(1)} s (goal: p95 ≤ 6 s, no failures). Baseline in the same run, 64 bare ffmpegs (default options) started at once on the same cameras: ${bareWall.length}/${WALL} produced a segment, p50 ${percentile(bareWall, 50).toFixed(2)} s, p95 ${percentile(bareWall, 95).toFixed(2)} s, all done in ${bareWallTotal.toFixed(1)} s.`,
       '',
-      `**200 HLS viewers across 50 cameras** for ${SECONDS} s: ${requests} requests, ${errors} errors (${((errors / Math.max(1, requests)) * 100).toFixed(3)} %, goal < 0.1 %${errors > 0 ? `: ${[...errorKinds].map(([k, n]) => `${n} × ${k}`).join(', ')}` : ''}), playlist latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (goal < 200 ms); the machine ${viewersBusy.toFixed(0)} % busy meanwhile (64 relays of 1080p main streams running, ~${Math.round((200 * 3) / 8)} MB/s served).`,
+      `**200 HLS viewers across 50 cameras** for ${SECONDS} s: ${requests} requests, ${errors} errors (${((errors / Math.max(1, requests)) * 100).toFixed(3)} %, goal < 0.1 %${errors > 0 ? `: ${Object.entries(errorKinds).map(([k, n]) => `${n} × ${k}`).join(', ')}` : ''}), playlist latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (goal < 200 ms); the machine ${viewersBusy.toFixed(0)} % busy meanwhile, the gateway process ${viewers.gatewayCpu.toFixed(0)} % of one core (64 relays of 1080p main streams running, ${(viewers.result.segmentBytes / SECONDS / 2 ** 20).toFixed(0)} MiB/s of segments served; the viewers are a load generator in a process of their own on the same 2 cores).`,
       '',
       'Where the time goes on this 2-core machine (farm, gateway, ffmpegs and load generator together): one ffmpeg start costs ~0.1 s of CPU before it reads a byte (Debian\'s ffmpeg loads 215 shared libraries), so 64 at once are ~3 s of both cores; then each waits for its camera\'s next key frame (0–2 s) and one GOP (2 s). The same-run baselines are over the goals too.',
       '',

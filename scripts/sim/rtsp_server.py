@@ -131,6 +131,16 @@ def prepare_and_play(media):
         GLib.idle_add(play_pipeline, media)
 
 
+class MountFactory(GstRtspServer.RTSPMediaFactory):
+    """Shares one media per mount whatever the query string, as a camera ignores parameters it does
+    not know (GStreamer's default key includes the query: a second pipeline would then bind the
+    same UDP port and one of the two would get nothing). Benchmarks register one farm camera under
+    several addresses (/main?fan=N) to reach hundreds of relays without hundreds of pipelines."""
+
+    def do_gen_key(self, url):
+        return url.abspath
+
+
 AUDIO_ONLY = "( audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=8000,channels=1 ! alawenc ! rtppcmapay name=pay0 pt=8 )"
 
 
@@ -182,7 +192,7 @@ class Camera:
         return udp_launch(self.spec, profile) if self.spec["source"] == "udp" else live_launch(self.spec, profile)
 
     def _factory(self, launch):
-        factory = GstRtspServer.RTSPMediaFactory()
+        factory = MountFactory()
         factory.set_launch(launch)
         # One pipeline serves every client of a mount, as a real camera's encoder does.
         factory.set_shared(True)

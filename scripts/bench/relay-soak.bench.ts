@@ -1,0 +1,229 @@
+/**
+ * HLS relay soak: many relays through Vigil for minutes, every segment timed. Writes its figures
+ * into docs/BENCHMARKS.md (section "HLS relay soak, <relays> relays").
+ *
+ *   node --import tsx scripts/bench/relay-soak.bench.ts [--relays 200] [--minutes 10] [--sources 25]
+ *
+ * Cameras: `--sources` simulated 1080p ~3 Mbit/s cameras with a 2 s GOP, each registered in Vigil
+ * under relays/sources addresses (`/main?fan=N`, which the simulator serves from the same encoder
+ * as a camera ignores a parameter it does not know). Vigil therefore runs `--relays` relays, each
+ * its own ffmpeg with its own RTSP session; only the farm's pipelines are shared, or the farm
+ * alone would need more than this machine's two cores.
+ *
+ * A segment is on time when it is listed no later than its own duration (plus the 0.5 s sampling
+ * step) after the segment before it. Every loop here is bounded in time and stops by itself.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFarm } from '../sim/farm.js';
+import { api, startGateway, stopGateway, type Gateway } from './gateway-process.js';
+import { cpuModel, cpuSeconds, cpuSecondsWithReapedChildren, machineTicks, percentile, pssMiB } from './proc-stats.js';
+import { childPids, openStream, relayPids, watchEachOnce } from './relay-kit.js';
+import { writeSection } from './report.js';
+
+const { values } = parseArgs({ options: { relays: { type: 'string', default: '200' }, minutes: { type: 'string', default: '10' }, sources: { type: 'string', default: '25' } } });
+const RELAYS = Number(values.relays);
+const MINUTES = Number(values.minutes);
+const SOURCES = Math.min(Number(values.sources), RELAYS);
+const WARMUP_SECONDS = 30;
+const SAMPLE_MS = 500;
+/** Later than its duration by more than this (the sampling step, doubled): late. */
+const LATE_AFTER_SECONDS = 1;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Segment names in order with their durations, from a playlist's text. */
+function segmentsOf(playlist: string): Array<{ name: string; seconds: number }> {
+  const out: Array<{ name: string; seconds: number }> = [];
+  let duration = 0;
+  for (const line of playlist.split('\n')) {
+    if (line.startsWith('#EXTINF:')) duration = Number(line.slice(8).split(',')[0]);
+    else if (/^seg_\d+\.(ts|m4s)$/.test(line.trim())) out.push({ name: line.trim(), seconds: duration });
+  }
+  return out;
+}
+
+/**
+ * Reads every relay's playlist on tmpfs each SAMPLE_MS and records, for each newly listed segment,
+ * how much later than its own duration it came after the one before (negative: early).
+ */
+function timeSegments(root: string, measureFrom: number, until: number) {
+  const last = new Map<string, { name: string; at: number }>();
+  const lateness: number[] = [];
+  let resets = 0;
+  const done = (async () => {
+    while (Date.now() < until) {
+      const now = Date.now();
+      let dirs: string[] = [];
+      try {
+        dirs = readdirSync(root);
+      } catch {
+        // not there yet
+      }
+      for (const dir of dirs) {
+        let segments: Array<{ name: string; seconds: number }>;
+        try {
+          segments = segmentsOf(readFileSync(path.join(root, dir, 'index.m3u8'), 'utf8'));
+        } catch {
+          continue; // starting or restarting
+        }
+        const newest = segments.at(-1);
+        if (!newest) continue;
+        const before = last.get(dir);
+        if (before?.name === newest.name) continue;
+        last.set(dir, { name: newest.name, at: now });
+        if (!before || now < measureFrom) continue;
+        const since = segments.findIndex((s) => s.name === before.name);
+        if (since < 0) {
+          // The relay started again (folder cleaned): the gap counts against its first new segment.
+          resets += 1;
+          lateness.push((now - before.at) / 1000 - newest.seconds);
+          continue;
+        }
+        const fresh = segments.slice(since + 1);
+        lateness.push((now - before.at) / 1000 - fresh.reduce((sum, s) => sum + s.seconds, 0));
+      }
+      await sleep(SAMPLE_MS);
+    }
+  })();
+  return { done, lateness, resets: () => resets };
+}
+
+/** A player's playlist reload every 2 s on each address (what keeps a relay from going idle). */
+function keepPlaying(g: Gateway, urls: readonly string[], until: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const result = { requests: 0, errors: 0 };
+  const get = (url: string) =>
+    new Promise<void>((resolve) => {
+      const req = http.get(g.base + url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          result.requests += 1;
+          if (res.statusCode !== 200) result.errors += 1;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        result.requests += 1;
+        result.errors += 1;
+        resolve();
+      });
+    });
+  const done = (async () => {
+    while (Date.now() < until) {
+      const round = Date.now();
+      await Promise.all(urls.map(get));
+      await sleep(Math.max(0, 2000 - (Date.now() - round)));
+    }
+    agent.destroy();
+  })();
+  return { done, result };
+}
+
+/**
+ * CPU over `seconds` (% of one core) of Vigil — the gateway and every ffmpeg it ran, ended ones
+ * included — and of the simulated cameras (this process's other children), with the machine's busy
+ * share and Vigil's PSS at the end.
+ */
+async function measureLoad(gatewayPid: number, seconds: number) {
+  const vigil = () => cpuSecondsWithReapedChildren(gatewayPid) + relayPids(gatewayPid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+  const farmPids = childPids(process.pid).filter((p) => p !== gatewayPid);
+  const farmBefore = new Map(farmPids.map((p) => [p, cpuSeconds(p)]));
+  const gatewayBefore = cpuSeconds(gatewayPid);
+  const vigilBefore = vigil();
+  const m0 = machineTicks();
+  await sleep(seconds * 1000);
+  const m1 = machineTicks();
+  const farm = farmPids.reduce((sum, p) => sum + Math.max(0, cpuSeconds(p) - farmBefore.get(p)!), 0);
+  const pss = [gatewayPid, ...relayPids(gatewayPid)].reduce((sum, p) => sum + pssMiB(p), 0);
+  const percent = (cpu: number) => (cpu / seconds) * 100;
+  return { vigil: percent(vigil() - vigilBefore), gateway: percent(cpuSeconds(gatewayPid) - gatewayBefore), farm: percent(farm), busy: ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100, pss };
+}
+
+async function restarts(g: Gateway): Promise<string> {
+  const text = await (await fetch(`${g.base}/metrics`, { headers: { authorization: `Bearer ${g.token}` } })).text();
+  const lines = text.split('\n').filter((l) => l.startsWith('vigil_relay_restarts_total'));
+  const total = lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  return total === 0 ? 'none' : `${total} (${lines.map((l) => l.replace('vigil_relay_restarts_total', '')).join(', ')})`;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`starting ${SOURCES} simulated 1080p cameras for ${RELAYS} relays…`);
+  const farm = await startFarm({
+    network: '127.97',
+    cameras: Array.from({ length: SOURCES }, (_, i) => ({ name: `s${String(i).padStart(3, '0')}`, source: 'clip' as const })),
+    main: { width: 1920, height: 1080, fps: 25, gop: 50, bitrateKbps: 3000 },
+    sharedClips: true,
+    mainOnly: true,
+  });
+  await watchEachOnce(farm);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-soak-'));
+  const root = mkdtempSync('/dev/shm/vigil-bench-soak-');
+  let gateway: Gateway | null = null;
+  try {
+    const g = await startGateway(dataDir, `relay:\n  root: ${JSON.stringify(root)}\n`);
+    gateway = g;
+    const city = await api<{ id: string }>(g, 'POST', '/api/regions', { name: 'Soak City', kind: 'city', adminCode: '110100' });
+    const org = await api<{ id: string }>(g, 'POST', '/api/organisations', { name: 'Soak Bureau', ownerType: 'government' });
+    const ids: string[] = [];
+    for (let i = 0; i < RELAYS; i++) {
+      const c = farm.cameras[i % SOURCES]!;
+      const url = `${c.rtspUrl}?fan=${Math.floor(i / SOURCES)}`;
+      const cam = await api<{ id: string }>(g, 'POST', '/api/cameras', { name: `soak ${i}`, organisationId: org.id, regionId: city.id, profiles: { main: { url, codec: 'h264' } }, credentials: { username: c.username, password: c.password } });
+      ids.push(cam.id);
+    }
+
+    // Open in walls of 25, one after the other, as operators would.
+    const rampStart = performance.now();
+    const opened = [];
+    for (let i = 0; i < ids.length; i += 25) opened.push(...(await Promise.all(ids.slice(i, i + 25).map((id) => openStream(g, id, 'main')))));
+    const rampSeconds = (performance.now() - rampStart) / 1000;
+    const failedToOpen = opened.filter((o) => o.seconds === null);
+    const openTimes = opened.flatMap((o) => (o.seconds === null ? [] : [o.seconds]));
+    console.log(`opened ${openTimes.length}/${RELAYS} in ${rampSeconds.toFixed(1)} s; open p50 ${percentile(openTimes, 50).toFixed(2)} p95 ${percentile(openTimes, 95).toFixed(2)} s`);
+
+    const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
+    const until = measureFrom + MINUTES * 60_000;
+    const players = keepPlaying(g, opened.map((o) => o.url).filter(Boolean), until);
+    const timing = timeSegments(root, measureFrom, until);
+    await sleep(WARMUP_SECONDS * 1000);
+    const restartsBefore = await restarts(g);
+    const selfBefore = process.cpuUsage();
+    const load = await measureLoad(g.child.pid!, MINUTES * 60);
+    const self = process.cpuUsage(selfBefore);
+    await Promise.all([players.done, timing.done]);
+    const relaysAtEnd = relayPids(g.child.pid!).length;
+    const restartsAfter = await restarts(g);
+
+    const lateness = timing.lateness;
+    const late = lateness.filter((x) => x > LATE_AFTER_SECONDS).length;
+    const cores = os.cpus().length;
+    const benchMachine = ((self.user + self.system) / 1e6 / (MINUTES * 60)) * 100 / cores;
+    const lines = [
+      `Run ${started.toISOString()} on ${cores} × ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ffmpeg 5.1 (Debian).`,
+      `Command: \`node --import tsx scripts/bench/relay-soak.bench.ts --relays ${RELAYS} --minutes ${MINUTES} --sources ${SOURCES}\`. ${RELAYS} relays of 1080p ~3 Mbit/s H.264 main streams (2 s GOP), each its own ffmpeg and RTSP session, fed by ${SOURCES} simulated cameras on this machine (each registered under ${Math.ceil(RELAYS / SOURCES)} addresses, \`/main?fan=N\`, served from one encoder). The built gateway with health checks off; every relay's playlist asked for every 2 s over HTTP as a player does; each relay's playlist on tmpfs read every ${SAMPLE_MS} ms to time its segments. Measured for ${MINUTES} min after ${WARMUP_SECONDS} s.`,
+      '',
+      '| | figure | goal |',
+      '|---|---|---|',
+      `| relays running | ${openTimes.length}/${RELAYS} opened (ramp in walls of 25: ${rampSeconds.toFixed(0)} s, open p50 ${percentile(openTimes, 50).toFixed(2)} s, p95 ${percentile(openTimes, 95).toFixed(2)} s${failedToOpen.length ? `; failed: ${failedToOpen.map((f) => f.status).slice(0, 3).join('; ')}` : ''}); ${relaysAtEnd} ffmpegs at the end | ${RELAYS} |`,
+      `| segments on time (listed ≤ ${LATE_AFTER_SECONDS} s later than their duration after the previous) | ${lateness.length - late} of ${lateness.length} (${(((lateness.length - late) / Math.max(1, lateness.length)) * 100).toFixed(2)} %); lateness p50 ${percentile(lateness, 50).toFixed(2)} s, p99 ${percentile(lateness, 99).toFixed(2)} s, max ${Math.max(...lateness).toFixed(2)} s; relay folders emptied (a restart or an idle stop): ${timing.resets()} | every segment |`,
+      `| relay restarts (gateway metrics) | before measuring: ${restartsBefore}; at the end: ${restartsAfter} | — |`,
+      `| player requests | ${players.result.requests} of the ${RELAYS * Math.floor((MINUTES * 60 + WARMUP_SECONDS) / 2)} a player every 2 s would make, ${players.result.errors} errors | — |`,
+      `| machine busy | ${load.busy.toFixed(0)} % in all: Vigil (gateway + its ffmpegs) ${(load.vigil / cores).toFixed(0)} % of the machine (${(load.vigil / RELAYS).toFixed(2)} % of one core per relay, of which the gateway ${(load.gateway / RELAYS).toFixed(2)} %), the simulated cameras ${(load.farm / cores).toFixed(0)} %, this benchmark ${benchMachine.toFixed(1)} % | ≤ 75 % |`,
+      `| memory | Vigil PSS ${load.pss.toFixed(0)} MiB (${(load.pss / RELAYS).toFixed(1)} MiB per relay) | — |`,
+    ];
+    writeSection(`HLS relay soak, ${RELAYS} relays`, lines.join('\n'));
+    console.log(lines.join('\n'));
+  } finally {
+    if (gateway) await stopGateway(gateway);
+    await farm.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
