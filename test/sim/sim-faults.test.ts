@@ -76,6 +76,16 @@ describe('a healthy camera', () => {
   });
 });
 
+describe('a clip camera', () => {
+  it('serves its one stream under any query string, to several clients at once', async () => {
+    // As a real camera ignores a parameter it does not know; the relay soak benchmark relies on it.
+    const c = cam('clip');
+    const pictures = await Promise.all(['', '?fan=1', '?fan=2'].map((q) => watchPicture(authed(c, `${c.rtspUrl}${q}`), 3)));
+    for (const picture of pictures) expect(picture).toMatchObject({ error: '', frozen: false, black: false });
+    for (const picture of pictures) expect(picture.frames).toBeGreaterThan(10);
+  });
+});
+
 describe('fault switches', () => {
   it('offline: RTSP, ONVIF and discovery refuse or stay silent; recovery restores them', async () => {
     const c = cam('offline');
