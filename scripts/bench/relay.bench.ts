@@ -226,7 +226,7 @@ async function main(): Promise<void> {
       '',
       'Where the time goes on this 2-core machine (farm, gateway, ffmpegs and load generator together): one ffmpeg start costs ~0.1 s of CPU before it reads a byte (Debian\'s ffmpeg loads 215 shared libraries), so 64 at once are ~3 s of both cores; then each waits for its camera\'s next key frame (0–2 s) and one GOP (2 s). The same-run baselines are over the goals too.',
       '',
-      'Not measured yet: 200 concurrent relays for 10 minutes.',
+      'Many relays for many minutes: the "HLS relay soak" sections (`scripts/bench/relay-soak.bench.ts`).',
     );
     writeSection('HLS relay', lines.join('\n'));
     console.log(lines.join('\n'));
