@@ -165,6 +165,7 @@ async function main(): Promise<void> {
     main: { width: 1920, height: 1080, fps: 25, gop: 50, bitrateKbps: 3000 },
     sharedClips: true,
     mainOnly: true,
+    shareAcrossQueries: true,
   });
   await watchEachOnce(farm);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-soak-'));

@@ -187,7 +187,7 @@ export async function startFarm(options: FarmOptions = {}): Promise<Farm> {
           )
         : null;
       states.set(camera.name, { descriptor, fault: 'none', onvif, discovery, pushers });
-      specs.push({ name: camera.name, host, port: PORTS.rtsp, codec, source: source === 'clip' ? 'udp' : 'live', auth, username, password, ...rtspProfiles });
+      specs.push({ name: camera.name, host, port: PORTS.rtsp, codec, source: source === 'clip' ? 'udp' : 'live', auth, username, password, shareAcrossQueries: options.shareAcrossQueries ?? false, ...rtspProfiles });
     }
     for (const state of states.values()) for (const p of state.pushers) p.pusher.start();
     await Promise.all(

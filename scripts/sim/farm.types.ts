@@ -75,6 +75,12 @@ export interface FarmOptions {
   readonly sharedClips?: boolean;
   /** Clip cameras push their main stream only (their /sub mount stays silent): half the load, for benchmarks. */
   readonly mainOnly?: boolean;
+  /**
+   * A mount serves one stream whatever the query string (`/main?fan=3`), as a camera ignores a
+   * parameter it does not know: one camera can be registered under several addresses (the relay
+   * soak benchmark). Off by default: the stock GStreamer factory.
+   */
+  readonly shareAcrossQueries?: boolean;
   /** Port of the control server on 127.0.0.1; 0 picks one. */
   readonly controlPort?: number;
 }

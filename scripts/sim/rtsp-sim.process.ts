@@ -21,6 +21,7 @@ export interface RtspCameraSpec {
   readonly password: string;
   readonly main: ProfileSpec & ClipFeed;
   readonly sub: ProfileSpec & ClipFeed;
+  readonly shareAcrossQueries?: boolean;
 }
 
 interface Reply {

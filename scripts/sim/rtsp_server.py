@@ -135,7 +135,8 @@ class MountFactory(GstRtspServer.RTSPMediaFactory):
     """Shares one media per mount whatever the query string, as a camera ignores parameters it does
     not know (GStreamer's default key includes the query: a second pipeline would then bind the
     same UDP port and one of the two would get nothing). Benchmarks register one farm camera under
-    several addresses (/main?fan=N) to reach hundreds of relays without hundreds of pipelines."""
+    several addresses (/main?fan=N) to reach hundreds of relays without hundreds of pipelines.
+    Used only when the farm asks for it (shareAcrossQueries)."""
 
     def do_gen_key(self, url):
         return url.abspath
@@ -192,7 +193,7 @@ class Camera:
         return udp_launch(self.spec, profile) if self.spec["source"] == "udp" else live_launch(self.spec, profile)
 
     def _factory(self, launch):
-        factory = MountFactory()
+        factory = MountFactory() if self.spec.get("shareAcrossQueries") else GstRtspServer.RTSPMediaFactory()
         factory.set_launch(launch)
         # One pipeline serves every client of a mount, as a real camera's encoder does.
         factory.set_shared(True)

@@ -14,6 +14,7 @@ beforeAll(async () => {
     network: '127.83',
     slowMs: SLOW_MS,
     clockSkewSeconds: SKEW_S,
+    shareAcrossQueries: true,
     cameras: [
       { name: 'healthy', onvif: true },
       { name: 'offline', onvif: true },
