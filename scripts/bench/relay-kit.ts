@@ -78,7 +78,8 @@ export async function measure(pids: () => number[], seconds: number, lead?: numb
   let leadCpu = 0;
   let pss = 0;
   for (const p of pids()) {
-    const used = cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p));
+    // A process that ended meanwhile reads 0: counted as nothing rather than as negative time.
+    const used = Math.max(0, cpuSeconds(p) - (before.get(p) ?? cpuSeconds(p)));
     cpu += used;
     if (p === lead) leadCpu = used;
     pss += pssMiB(p);
