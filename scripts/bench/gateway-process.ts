@@ -64,8 +64,8 @@ export async function startGateway(dataDir: string, configYaml = ''): Promise<Ga
   const nodeArgs = (process.env.VIGIL_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_HTTPS_PORT: String(securePort), VIGIL_LOG_LEVEL: 'warn', VIGIL_ADMIN_PASSWORD: password },
-    // VIGIL_BENCH_GATEWAY_LOG=<file> keeps the gateway's log (warnings and up) for a look afterwards.
+    env: { ...process.env, VIGIL_CONFIG: configFile, VIGIL_DATA_DIR: dataDir, VIGIL_PORT: String(port), VIGIL_HTTPS_PORT: String(securePort), VIGIL_LOG_LEVEL: process.env.VIGIL_BENCH_GATEWAY_LOG_LEVEL ?? 'warn', VIGIL_ADMIN_PASSWORD: password },
+    // VIGIL_BENCH_GATEWAY_LOG=<file> keeps the gateway's log (warnings and up, or VIGIL_BENCH_GATEWAY_LOG_LEVEL) for a look afterwards.
     stdio: ['ignore', process.env.VIGIL_BENCH_GATEWAY_LOG ? openSync(process.env.VIGIL_BENCH_GATEWAY_LOG, 'w') : 'ignore', 'pipe'],
   });
   let out = '';

@@ -95,38 +95,53 @@ function timeSegments(root: string, measureFrom: number, until: number) {
   return { done, lateness, resets: () => resets };
 }
 
-/** A player per address reloading its playlist every 2 s (what keeps a relay from going idle), the players spread over 2 s. */
-function keepPlaying(g: Gateway, urls: readonly string[], until: number) {
+/**
+ * Players reloading their playlist every 2 s (what keeps a relay from going idle), each started as
+ * soon as its wall is open, as an operator's browser does. Requests made in the measured window are
+ * counted apart.
+ */
+function players(g: Gateway, measureFrom: () => number, until: () => number) {
   // A connection per player, as each browser has its own.
   const agent = new http.Agent({ keepAlive: true });
   const result = { requests: 0, errors: 0 };
   const get = (url: string) =>
     new Promise<void>((resolve) => {
+      const counted = Date.now() >= measureFrom();
+      const count = (ok: boolean) => {
+        if (!counted) return;
+        result.requests += 1;
+        if (!ok) result.errors += 1;
+      };
       const req = http.get(g.base + url, { agent }, (res) => {
         res.resume();
         res.on('end', () => {
-          result.requests += 1;
-          if (res.statusCode !== 200) result.errors += 1;
+          count(res.statusCode === 200);
           resolve();
         });
       });
       req.on('error', () => {
-        result.requests += 1;
-        result.errors += 1;
+        count(false);
         resolve();
       });
     });
   // Each player on its own clock: one slow answer (a relay starting again) holds up only its own.
-  const player = async (url: string, offsetMs: number) => {
+  const play = async (url: string, offsetMs: number) => {
     await sleep(offsetMs);
-    while (Date.now() < until) {
+    while (Date.now() < until()) {
       const round = Date.now();
       await get(url);
       await sleep(Math.max(0, 2000 - (Date.now() - round)));
     }
   };
-  const done = Promise.all(urls.map((url, i) => player(url, (i / urls.length) * 2000))).then(() => agent.destroy());
-  return { done, result };
+  const running: Promise<void>[] = [];
+  return {
+    result,
+    /** Starts a wall's players, spread over 2 s. */
+    add(urls: readonly string[]) {
+      urls.forEach((url, i) => running.push(play(url, (i / urls.length) * 2000)));
+    },
+    done: () => Promise.all(running).then(() => agent.destroy()),
+  };
 }
 
 /**
@@ -184,25 +199,32 @@ async function main(): Promise<void> {
       ids.push(cam.id);
     }
 
-    // Open in walls of 25, one after the other, as operators would.
+    // Open in walls of 25, one after the other, as operators would; each wall is watched from the
+    // moment it is open (a ramp longer than relay.idleSeconds would otherwise stop the first walls).
+    let measureFrom = Infinity;
+    let until = Infinity;
+    const playing = players(g, () => measureFrom, () => until);
     const rampStart = performance.now();
     const opened = [];
-    for (let i = 0; i < ids.length; i += 25) opened.push(...(await Promise.all(ids.slice(i, i + 25).map((id) => openStream(g, id, 'main')))));
+    for (let i = 0; i < ids.length; i += 25) {
+      const wall = await Promise.all(ids.slice(i, i + 25).map((id) => openStream(g, id, 'main')));
+      opened.push(...wall);
+      playing.add(wall.flatMap((o) => (o.url ? [o.url] : [])));
+    }
     const rampSeconds = (performance.now() - rampStart) / 1000;
     const failedToOpen = opened.filter((o) => o.seconds === null);
     const openTimes = opened.flatMap((o) => (o.seconds === null ? [] : [o.seconds]));
     console.log(`opened ${openTimes.length}/${RELAYS} in ${rampSeconds.toFixed(1)} s; open p50 ${percentile(openTimes, 50).toFixed(2)} p95 ${percentile(openTimes, 95).toFixed(2)} s`);
 
-    const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
-    const until = measureFrom + MINUTES * 60_000;
-    const players = keepPlaying(g, opened.map((o) => o.url).filter(Boolean), until);
+    measureFrom = Date.now() + WARMUP_SECONDS * 1000;
+    until = measureFrom + MINUTES * 60_000;
     const timing = timeSegments(root, measureFrom, until);
     await sleep(WARMUP_SECONDS * 1000);
     const restartsBefore = await restarts(g);
     const selfBefore = process.cpuUsage();
     const load = await measureLoad(g.child.pid!, MINUTES * 60);
     const self = process.cpuUsage(selfBefore);
-    await Promise.all([players.done, timing.done]);
+    await Promise.all([playing.done(), timing.done]);
     const relaysAtEnd = relayPids(g.child.pid!).length;
     const restartsAfter = await restarts(g);
 
@@ -212,14 +234,14 @@ async function main(): Promise<void> {
     const benchMachine = ((self.user + self.system) / 1e6 / (MINUTES * 60)) * 100 / cores;
     const lines = [
       `Run ${started.toISOString()} on ${cores} × ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ffmpeg 5.1 (Debian).`,
-      `Command: \`node --import tsx scripts/bench/relay-soak.bench.ts --relays ${RELAYS} --minutes ${MINUTES} --sources ${SOURCES}\`. ${RELAYS} relays of 1080p ~3 Mbit/s H.264 main streams (2 s GOP), each its own ffmpeg and RTSP session, fed by ${SOURCES} simulated cameras on this machine (each registered under ${Math.ceil(RELAYS / SOURCES)} addresses, \`/main?fan=N\`, served from one encoder). The built gateway with health checks off; every relay's playlist asked for every 2 s over HTTP as a player does; each relay's playlist on tmpfs read every ${SAMPLE_MS} ms to time its segments. Measured for ${MINUTES} min after ${WARMUP_SECONDS} s.`,
+      `Command: \`node --import tsx scripts/bench/relay-soak.bench.ts --relays ${RELAYS} --minutes ${MINUTES} --sources ${SOURCES}\`. ${RELAYS} relays of 1080p ~3 Mbit/s H.264 main streams (2 s GOP), each its own ffmpeg and RTSP session, fed by ${SOURCES} simulated cameras on this machine (each registered under ${Math.ceil(RELAYS / SOURCES)} addresses, \`/main?fan=N\`, served from one encoder). The built gateway with health checks off; every relay's playlist asked for every 2 s over HTTP as a player does, from the moment its wall is open; each relay's playlist on tmpfs read every ${SAMPLE_MS} ms to time its segments. Measured for ${MINUTES} min after ${WARMUP_SECONDS} s.`,
       '',
       '| | figure | goal |',
       '|---|---|---|',
       `| relays running | ${openTimes.length}/${RELAYS} opened (ramp in walls of 25: ${rampSeconds.toFixed(0)} s, open p50 ${percentile(openTimes, 50).toFixed(2)} s, p95 ${percentile(openTimes, 95).toFixed(2)} s${failedToOpen.length ? `; failed: ${failedToOpen.map((f) => f.status).slice(0, 3).join('; ')}` : ''}); ${relaysAtEnd} ffmpegs at the end | ${RELAYS} |`,
       `| segments on time (listed ≤ ${LATE_AFTER_SECONDS} s later than their duration after the previous) | ${lateness.length - late} of ${lateness.length} (${(((lateness.length - late) / Math.max(1, lateness.length)) * 100).toFixed(2)} %); lateness p50 ${percentile(lateness, 50).toFixed(2)} s, p99 ${percentile(lateness, 99).toFixed(2)} s, max ${Math.max(...lateness).toFixed(2)} s; relay folders emptied (a restart or an idle stop): ${timing.resets()} | every segment |`,
       `| relay restarts (gateway metrics) | before measuring: ${restartsBefore}; at the end: ${restartsAfter} | — |`,
-      `| player requests | ${players.result.requests} of the ${RELAYS * Math.floor((MINUTES * 60 + WARMUP_SECONDS) / 2)} a player every 2 s would make, ${players.result.errors} errors | — |`,
+      `| player requests while measuring | ${playing.result.requests} of the ${RELAYS * MINUTES * 30} a player every 2 s would make, ${playing.result.errors} errors | — |`,
       `| machine busy | ${load.busy.toFixed(0)} % in all: Vigil (gateway + its ffmpegs) ${(load.vigil / cores).toFixed(0)} % of the machine (${(load.vigil / RELAYS).toFixed(2)} % of one core per relay, of which the gateway ${(load.gateway / RELAYS).toFixed(2)} %), the simulated cameras ${(load.farm / cores).toFixed(0)} %, this benchmark ${benchMachine.toFixed(1)} % | ≤ 75 % |`,
       `| memory | Vigil PSS ${load.pss.toFixed(0)} MiB (${(load.pss / RELAYS).toFixed(1)} MiB per relay) | — |`,
       '',

@@ -1,4 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { generate } from 'selfsigned';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RtspAuthProxy, type AuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-auth-proxy.js';
 import { ThreadedRtspAuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-proxy-thread.js';
@@ -9,11 +11,11 @@ import { headerValue, RtspReader, writeMessage, type RtspItem, type RtspMessage 
  * A scripted camera: Basic auth required on every request; answers PLAY with the response and
  * the first media frames in one TCP write (as cameras do), then streams frames until closed.
  */
-async function scriptedCamera(): Promise<{ server: Server; port: number; requests: RtspMessage[]; sendFrame(n: number): void }> {
+async function scriptedCamera(tls?: { key: string; cert: string }): Promise<{ server: Server; port: number; requests: RtspMessage[]; sendFrame(n: number): void; send(bytes: Buffer): void }> {
   const requests: RtspMessage[] = [];
   const sockets: Socket[] = [];
   const frame = (n: number) => Buffer.from([0x24, 0x00, 0x00, 0x02, n >> 8, n & 0xff]);
-  const server = createServer((socket) => {
+  const serve = (socket: Socket) => {
     sockets.push(socket);
     const reader = new RtspReader();
     socket.on('data', (chunk: Buffer) => {
@@ -30,10 +32,11 @@ async function scriptedCamera(): Promise<{ server: Server; port: number; request
         else socket.write(writeMessage('RTSP/1.0 200 OK', [['CSeq', cseq], ['Session', 's1']]));
       }
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, serve) : createServer(serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return { server, port, requests, sendFrame: (n) => sockets.at(-1)?.write(frame(n)) };
+  return { server, port, requests, sendFrame: (n) => sockets.at(-1)?.write(frame(n)), send: (bytes) => sockets.at(-1)?.write(bytes) };
 }
 
 /** ffmpeg's side: sends requests, collects everything that comes back in order. */
@@ -112,6 +115,57 @@ describe('RtspAuthProxy', () => {
     // Each request was challenged once (401), then sent signed: SETUP and PLAY, and nothing unsigned after.
     expect(camera.requests.map((r) => `${r.startLine.split(' ')[0]} ${headerValue(r.headers, 'authorization') ? 'signed' : 'bare'}`)).toEqual(['SETUP bare', 'SETUP signed', 'PLAY signed', 'GET_PARAMETER signed']);
   });
+
+  /**
+   * 20000 RTP-sized frames (~28 MB: more than the loopback socket buffers hold, so writes to a
+   * stalled ffmpeg cannot all complete at once), each with its own bytes, sent while ffmpeg does not
+   * read: everything must arrive once it reads again, in order and unaltered.
+   */
+  async function passesMediaUnaltered(camera: Awaited<ReturnType<typeof scriptedCamera>>, url: string): Promise<void> {
+    const ffmpeg = ffmpegAt(url);
+    ffmpeg.send('SETUP', 1);
+    await ffmpeg.until(() => ffmpeg.items.length === 1);
+    ffmpeg.send('PLAY', 2);
+    await ffmpeg.until(() => frames(ffmpeg.items).length === 2);
+    const before = ffmpeg.items.length;
+    const media = Buffer.concat(Array.from({ length: 20_000 }, (_, n) => {
+      const payload = Buffer.alloc(1396 + (n % 7), n % 251);
+      payload.writeUInt32BE(n);
+      return Buffer.concat([Buffer.from([0x24, 0x00, payload.length >> 8, payload.length & 0xff]), payload]);
+    }));
+    ffmpeg.socket.pause();
+    for (let at = 0; at < media.length; at += 256_000) camera.send(media.subarray(at, at + 256_000));
+    await new Promise((r) => setTimeout(r, 500));
+    ffmpeg.socket.resume();
+
+    const receivedBytes = () => ffmpeg.items.slice(before).reduce((sum, i) => sum + (i.kind === 'frame' ? i.bytes.length : 0), 0);
+    for (let i = 0; i < 1000 && receivedBytes() < media.length; i++) await new Promise((r) => setTimeout(r, 20));
+    const received = Buffer.concat(ffmpeg.items.slice(before).map((i) => (i.kind === 'frame' ? i.bytes : Buffer.alloc(0))));
+    expect(received.length).toBe(media.length);
+    expect(received.equals(media)).toBe(true);
+  }
+
+  it('passes megabytes of media through unaltered while ffmpeg stalls and resumes reading', async () => {
+    const { camera, lease } = await proxiedCamera(() => new RtspAuthProxy());
+    await passesMediaUnaltered(camera, lease.url);
+  }, 30_000);
+
+  it('speaks TLS to an rtsps:// camera: signs its requests and passes its media through unaltered', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'camera' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const camera = await scriptedCamera({ key: pems.private, cert: pems.cert });
+    cleanup.push(() => new Promise((r) => camera.server.close(r)));
+    const proxy = new RtspAuthProxy(0, pems.cert);
+    await proxy.start();
+    cleanup.push(() => proxy.stop());
+    const lease = proxy.lease({ upstreamUrl: `rtsps://127.0.0.1:${camera.port}/main`, username: 'cam', password: 'secret' });
+    await passesMediaUnaltered(camera, lease.url);
+    expect(camera.requests.map((r) => `${r.startLine.split(' ')[0]} ${headerValue(r.headers, 'authorization') ? 'signed' : 'bare'}`)).toEqual(['SETUP bare', 'SETUP signed', 'PLAY signed']);
+  }, 30_000);
 
   it('admits one connection per lease and refuses unknown ids', async () => {
     const { lease } = await proxiedCamera(() => new RtspAuthProxy());

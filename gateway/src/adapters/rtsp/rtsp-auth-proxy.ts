@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { rootCertificates, connect as tlsConnect } from 'node:tls';
 import { authorization, pickChallenge, type Challenge } from './rtsp-client-auth.js';
 import { headerValue, RtspReader, writeMessage, type RtspItem, type RtspMessage } from './rtsp-message.js';
 import { splitUpstream, toProxy, toUpstream, type UrlMap } from './rtsp-url-map.js';
@@ -37,10 +37,13 @@ export function leaseUrl(port: number, id: string, upstreamUrl: string): string 
 
 const UPSTREAM_TIMEOUT_MS = 10_000;
 /**
- * Once media flows, the camera's socket is read at most this often. Cameras (and the simulator)
- * send a frame's packets as they come, ~50 reads a second per camera; reading every 100 ms gathers
- * them into ~10, each a single write to ffmpeg, which then reads bigger chunks too. 100 ms is
- * nothing next to a 2 s HLS segment.
+ * Once media flows, the camera's socket is read at most this often while it keeps up. Cameras (and
+ * the simulator) send a frame's packets as they come, ~50 reads a second per camera; reading every
+ * 100 ms gathers them into ~10, each a single write to ffmpeg, which then reads bigger chunks too.
+ * 100 ms is nothing next to a 2 s HLS segment. A read that filled the buffer (more is waiting)
+ * reads again as soon as ffmpeg has taken it: at one read per interval a camera was capped at
+ * 2.5 MB/s, and a TLS camera (one 16 kB record per interval) at 160 kB/s, so a 4K camera, or one
+ * catching up after a stall, fell further and further behind. TLS cameras are read as they send.
  */
 const PASSTHROUGH_READ_INTERVAL_MS = 100;
 /**
@@ -73,8 +76,12 @@ export class RtspAuthProxy implements AuthProxy {
   /**
    * @param leaseGraceMs how long a connection may wait for its lease to be admitted: leases made
    *   in another thread (admit) can arrive a moment after ffmpeg connects. 0 in this thread.
+   * @param upstreamCa certificates trusted for rtsps:// cameras besides the system's (PEM).
    */
-  constructor(private readonly leaseGraceMs = 0) {}
+  constructor(
+    private readonly leaseGraceMs = 0,
+    private readonly upstreamCa?: string,
+  ) {}
 
   get port(): number {
     return this.#port;
@@ -159,7 +166,7 @@ export class RtspAuthProxy implements AuthProxy {
           const refuse = () => client.end(writeMessage('RTSP/1.0 404 Not Found', [['CSeq', headerValue(item.headers, 'cseq') ?? '0']]));
           const taken = id ? this.#take(id) : undefined;
           if (!id || !taken) return void refuse();
-          const open = (target: ProxyTarget) => (session = new ProxySession(client, target, `rtsp://127.0.0.1:${this.#port}/${id}`, (s) => this.#track(s)));
+          const open = (target: ProxyTarget) => (session = new ProxySession(client, target, `rtsp://127.0.0.1:${this.#port}/${id}`, (s) => this.#track(s), this.upstreamCa));
           if (taken instanceof Promise) {
             // Hold what ffmpeg sends until its lease arrives (or the grace ends).
             opening = items.slice(i);
@@ -211,6 +218,7 @@ class ProxySession {
     private readonly target: ProxyTarget,
     proxyBase: string,
     track: (socket: Socket) => void,
+    upstreamCa?: string,
   ) {
     const { origin } = splitUpstream(target.upstreamUrl);
     this.#map = { proxyBase, upstreamOrigin: origin };
@@ -219,12 +227,13 @@ class ProxySession {
     const port = Number(url.port || (secure ? 322 : 554));
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (secure) {
-      this.#upstream = tlsConnect({ host, port, servername: host });
-      this.#upstream.on('data', (chunk: Buffer) => this.#onUpstreamData(chunk));
+      this.#upstream = tlsConnect({ host, port, servername: host, ...(upstreamCa ? { ca: [...rootCertificates, upstreamCa] } : {}) });
+      // Decrypted data comes in records of up to 16 kB: passed on as it comes (no read interval).
+      this.#upstream.on('data', (chunk: Buffer) => this.#onUpstreamData(chunk, null));
     } else {
       // Reads land in a buffer of our own, and pause()/resume() stop and start the socket's reads
       // right away (a plain socket keeps reading into its stream buffer while paused).
-      const callback = (bytes: number, buffer: Uint8Array): boolean => this.#onUpstreamData(copyOut(buffer, bytes));
+      const callback = (bytes: number, buffer: Uint8Array): boolean => this.#onUpstreamData(copyOut(buffer, bytes), bytes === SHARED_READ_BUFFER.length);
       this.#upstream = tcpConnect({ host, port, onread: { buffer: SHARED_READ_BUFFER, callback } });
     }
     track(this.#upstream);
@@ -236,9 +245,12 @@ class ProxySession {
     client.on('close', () => this.#upstream.destroy());
   }
 
-  /** A chunk from the camera; false: stop reading for now (someone resumes it). */
-  #onUpstreamData(chunk: Buffer): boolean {
-    if (this.#passthrough) return this.#passOn(chunk);
+  /**
+   * A chunk from the camera; `more`: the camera has sent more already (null: a TLS stream, read as
+   * it comes). False: stop reading for now (someone resumes it).
+   */
+  #onUpstreamData(chunk: Buffer, more: boolean | null): boolean {
+    if (this.#passthrough) return more === null ? this.#stream(chunk) : this.#passOn(chunk, more);
     let items;
     try {
       items = this.#upstreamReader.push(chunk);
@@ -250,18 +262,26 @@ class ProxySession {
     return !this.#upstream.isPaused();
   }
 
-  /** Media on its way to ffmpeg: written as it is, then the camera is not read for a while. */
-  #passOn(chunk: Buffer): boolean {
+  /** Media on its way to ffmpeg: written as it is, then the camera is not read for a while unless more is waiting. */
+  #passOn(chunk: Buffer, more: boolean): boolean {
     this.#upstream.pause();
     const resumeLater = () => {
       this.#resumeTimer = setTimeout(() => {
         this.#resumeTimer = null;
         this.#upstream.resume();
-      }, PASSTHROUGH_READ_INTERVAL_MS);
+      }, more ? 0 : PASSTHROUGH_READ_INTERVAL_MS);
     };
     // ffmpeg not keeping up: wait for it (backpressure) rather than buffer here.
     if (this.client.write(chunk)) resumeLater();
     else this.client.once('drain', resumeLater);
+    return false;
+  }
+
+  /** Media from a TLS camera on its way to ffmpeg: the camera is read again once ffmpeg keeps up. */
+  #stream(chunk: Buffer): boolean {
+    if (this.client.write(chunk)) return true;
+    this.#upstream.pause();
+    this.client.once('drain', () => this.#upstream.resume());
     return false;
   }
 
