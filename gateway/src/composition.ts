@@ -18,6 +18,7 @@ import { NationalCodeAssigner } from './services/national-code.assigner.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { RegionService } from './services/region.service.js';
 import { StreamService } from './services/stream.service.js';
+import { ProcessLauncher } from './adapters/process/process-launcher.js';
 import { RelayManager } from './relay/relay-manager.js';
 import type { HealthMonitor } from './health/health-monitor.js';
 import { StreamTokens } from './security/stream-token.js';
@@ -126,6 +127,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     const r = config.relay;
     // Assigned below; the relay events and metric sources read them only once running.
     let metrics: ReturnType<typeof createMetrics> | null = null;
+    // One set of launcher threads for every ffmpeg Vigil starts: relays, media checks, snapshots.
+    const launcher = new ProcessLauncher(logger);
     const relays = new RelayManager(
       {
         root: relayRoot(r.root, config.storage.dataDir),
@@ -140,6 +143,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         healthyAfterMs: 60_000,
       },
       { maxRelays: r.maxRelays, maxTranscodes: r.maxTranscodes, startsPerSecond: r.startsPerSecond, startBurst: r.startBurst, idleMs: r.idleSeconds * 1000 },
+      launcher,
       logger,
       {
         onReady: (_key, ms) => metrics?.relayStartSeconds.observe(ms / 1000),
@@ -169,6 +173,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       audit,
       clock,
       logger,
+      launcher,
       metrics: () => metrics,
     });
     const discovery = new DiscoveryService({ cameras, cameraRepo: repos.cameras, clock, logger: logger.child({ component: 'discovery' }), settings: config.discovery, rememberSecret: (secret) => redactor.add(secret) });
@@ -189,6 +194,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       credentials,
       views,
       proxy: health.proxy,
+      launcher,
       logger: logger.child({ component: 'snapshot' }),
       settings: { ffmpegPath: config.media.ffmpegPath, socketTimeoutS: Math.max(1, config.health.timeoutMs / 1000), concurrency: 4 },
     });
@@ -229,6 +235,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       await health.stop();
       await streams.stop();
       await relays.stop();
+      // Every child has ended by now (relays stopped, checks finished); the threads go last.
+      await launcher.stop();
       await database.close();
     };
     return {

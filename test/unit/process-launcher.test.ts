@@ -64,6 +64,23 @@ describe('ProcessLauncher (children started from worker threads)', () => {
     expect(missing.pid).toBeUndefined();
   });
 
+  it('runs a short child to its end and hands back the tail of its stdout and stderr', async () => {
+    launcher = new ProcessLauncher(logger);
+    const result = await launcher.run('sh', ['-c', 'printf 0123456789; printf abcdefghij >&2; exit 4'], { stdout: { maxBytes: 4, overflow: 'keep-tail' }, stderrBytes: 3 }, 10_000);
+    expect(result).toMatchObject({ code: 4, signal: null, overflowed: true, timedOut: false });
+    expect([result.stdout.toString(), result.stderr.toString()]).toEqual(['6789', 'hij']);
+    const whole = await launcher.run('sh', ['-c', 'printf picture'], { stdout: { maxBytes: 1024, overflow: 'kill' }, stderrBytes: 0 }, 10_000);
+    expect([whole.code, whole.stdout.toString(), whole.overflowed]).toEqual([0, 'picture', false]);
+  });
+
+  it('kills a run whose stdout passes its limit, or that runs past its time, with its whole group', async () => {
+    launcher = new ProcessLauncher(logger);
+    const runaway = await launcher.run('sh', ['-c', 'yes picture & wait'], { stdout: { maxBytes: 100_000, overflow: 'kill' }, stderrBytes: 0 }, 10_000);
+    expect([runaway.signal, runaway.overflowed, runaway.timedOut, runaway.stdout.length]).toEqual(['SIGKILL', true, false, 0]);
+    const slow = await launcher.run('sh', ['-c', 'sleep 30 & wait'], { stdout: { maxBytes: 10, overflow: 'kill' }, stderrBytes: 10 }, 300);
+    expect([slow.signal, slow.timedOut]).toEqual(['SIGKILL', true]);
+  });
+
   it('reports the children of a thread that ends as killed', async () => {
     launcher = new ProcessLauncher(logger, 1);
     const child = launcher.launch('sleep', ['30']);

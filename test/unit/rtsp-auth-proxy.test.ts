@@ -167,6 +167,24 @@ describe('RtspAuthProxy', () => {
     expect(camera.requests.map((r) => `${r.startLine.split(' ')[0]} ${headerValue(r.headers, 'authorization') ? 'signed' : 'bare'}`)).toEqual(['SETUP bare', 'SETUP signed', 'PLAY signed']);
   }, 30_000);
 
+  it('answers 502 Bad Gateway when the camera cannot be reached, rather than closing on ffmpeg', async () => {
+    // A port nobody listens on: connections to it are refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const proxy = new RtspAuthProxy();
+    await proxy.start();
+    cleanup.push(() => proxy.stop());
+    const lease = proxy.lease({ upstreamUrl: `rtsp://127.0.0.1:${port}/main`, username: 'cam', password: 'secret' });
+    const ffmpeg = ffmpegAt(lease.url);
+    ffmpeg.send('OPTIONS', 7);
+    await ffmpeg.until(() => ffmpeg.items.length === 1);
+    expect(ffmpeg.items[0]).toMatchObject({ startLine: 'RTSP/1.0 502 Bad Gateway' });
+    expect(headerValue((ffmpeg.items[0] as RtspMessage).headers, 'cseq')).toBe('7');
+    await ffmpeg.until(() => ffmpeg.socket.destroyed || ffmpeg.socket.readableEnded);
+  });
+
   it('admits one connection per lease and refuses unknown ids', async () => {
     const { lease } = await proxiedCamera(() => new RtspAuthProxy());
     const first = client(lease.url);

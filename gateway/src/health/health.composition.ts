@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 import { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import type { Config } from '../config/config.schema.js';
 import type { Clock } from '../domain/clock.js';
@@ -57,6 +58,8 @@ export async function buildHealth(deps: {
   readonly audit: AuditService;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Starts the media checks' ffmpegs off the API's thread. */
+  readonly launcher: ProcessLauncher;
   /** The metrics, once built (they read the monitor, so they come after it). */
   readonly metrics: () => Metrics | null;
 }): Promise<HealthParts> {
@@ -67,6 +70,7 @@ export async function buildHealth(deps: {
   const media = new MediaChecker(
     { ffmpegPath: deps.config.media.ffmpegPath, sampleSeconds: h.mediaSampleSeconds, minDurationSeconds: h.stillSeconds, socketTimeoutS: Math.max(1, h.timeoutMs / 1000) },
     proxy,
+    deps.launcher,
     logger,
   );
   const keeper = new TicketKeeper(deps.repository, perTier(h.ticketAfterMinutes, 60_000), logger, {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 import type { RtspAuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import { buildMediaCheckArgv, parseMediaCheckOutput, type MediaFindings } from '../adapters/ffmpeg/media-check-argv.js';
 import type { ProbeReason } from '../domain/health-state.js';
@@ -35,12 +35,14 @@ export function pictureVerdict(f: MediaFindings, minDurationSeconds: number): { 
 /**
  * The ladder's slowest step: a few seconds of real video through ffmpeg. ffmpeg opens the
  * credential proxy's loopback address, never the camera's credentials, so they stay out of
- * /proc/<pid>/cmdline; it dies with Vigil (PR_SET_PDEATHSIG through setpriv).
+ * /proc/<pid>/cmdline; it dies with Vigil (PR_SET_PDEATHSIG through setpriv), and it is started
+ * from a launcher thread so its fork and exec do not hold up the API.
  */
 export class MediaChecker {
   constructor(
     private readonly settings: MediaCheckSettings,
     private readonly proxy: RtspAuthProxy,
+    private readonly launcher: ProcessLauncher,
     private readonly logger: Logger,
   ) {}
 
@@ -70,25 +72,15 @@ export class MediaChecker {
     }
   }
 
-  #run(argv: string[]): Promise<{ progress: string; log: string; timedOut: boolean }> {
-    return new Promise((resolve) => {
-      const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let progress = '';
-      let log = '';
-      let timedOut = false;
-      // Bounded: a camera that trickles data cannot keep a check (or its memory) forever.
-      child.stdout.on('data', (c: Buffer) => (progress = (progress + c.toString('latin1')).slice(-8192)));
-      child.stderr.on('data', (c: Buffer) => (log = (log + c.toString('latin1')).slice(-16_384)));
-      const limit = (this.settings.sampleSeconds + this.settings.socketTimeoutS * 2 + 5) * 1000;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        child.kill('SIGKILL');
-      }, limit);
-      child.on('error', () => undefined);
-      child.on('close', () => {
-        clearTimeout(timer);
-        resolve({ progress, log, timedOut });
-      });
-    });
+  async #run(argv: string[]): Promise<{ progress: string; log: string; timedOut: boolean }> {
+    const limit = (this.settings.sampleSeconds + this.settings.socketTimeoutS * 2 + 5) * 1000;
+    // Bounded: a camera that trickles data cannot keep a check (or its memory) forever.
+    const result = await this.launcher.run(
+      'setpriv',
+      ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv],
+      { stdout: { maxBytes: 8192, overflow: 'keep-tail' }, stderrBytes: 16_384 },
+      limit,
+    );
+    return { progress: result.stdout.toString('latin1'), log: result.stderr.toString('latin1'), timedOut: result.timedOut };
   }
 }

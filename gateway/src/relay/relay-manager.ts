@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import { reapOrphans } from './relay-files.js';
 import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
 import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
-import { ProcessLauncher } from '../adapters/process/process-launcher.js';
+import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 
 export interface RelayLimits {
   /** Most relays at once; at the cap, higher tiers displace lower ones. */
@@ -25,19 +25,18 @@ export interface RelayLimits {
 export class RelayManager {
   readonly #relays = new Map<string, RelaySupervisor>();
   readonly #proxy: ThreadedRtspAuthProxy;
-  readonly #launcher: ProcessLauncher;
   #bucket: StartBucket;
   #sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: RelaySettings,
     private readonly limits: RelayLimits,
+    private readonly launcher: ProcessLauncher,
     private readonly logger: Logger,
     private readonly events: RelayEvents,
   ) {
     this.#bucket = { tokens: limits.startBurst, atMs: Date.now() };
     this.#proxy = new ThreadedRtspAuthProxy(logger);
-    this.#launcher = new ProcessLauncher(logger);
   }
 
   async start(): Promise<void> {
@@ -92,7 +91,7 @@ export class RelayManager {
     }
     const raced = this.#relays.get(spec.key);
     if (raced) return raced;
-    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.#launcher, this.logger, this.events);
+    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.launcher, this.logger, this.events);
     this.#relays.set(spec.key, relay);
     relay.start();
     return relay;
@@ -119,7 +118,6 @@ export class RelayManager {
     if (this.#sweeper) clearInterval(this.#sweeper);
     await Promise.all([...this.#relays.keys()].map((key) => this.close(key)));
     await this.#proxy.stop();
-    await this.#launcher.stop();
     // Every relay has removed its folder; the root goes too, or each data folder a test or a demo
     // ever used would leave an empty one on tmpfs.
     rmSync(this.settings.root, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 import { buildSnapshotArgv } from '../adapters/ffmpeg/snapshot-argv.js';
 import type { AuthProxy, ProxyLease } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import { VigilError } from '../domain/errors.js';
@@ -33,6 +33,7 @@ export class SnapshotService {
       readonly credentials: CameraCredentialService;
       readonly views: ViewService;
       readonly proxy: AuthProxy;
+      readonly launcher: ProcessLauncher;
       readonly logger: Logger;
       readonly settings: SnapshotSettings;
     },
@@ -60,24 +61,15 @@ export class SnapshotService {
     }
   }
 
-  #grab(argv: string[]): Promise<Buffer | null> {
-    return new Promise((resolve) => {
-      const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.deps.settings.ffmpegPath, ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      child.stdout.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_JPEG_BYTES) child.kill('SIGKILL');
-        else chunks.push(c);
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), (this.deps.settings.socketTimeoutS * 2 + 5) * 1000);
-      child.on('error', () => undefined);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        const jpeg = Buffer.concat(chunks);
-        // A JPEG starts with FF D8; anything else (or a killed ffmpeg) is no picture.
-        resolve(code === 0 && size <= MAX_JPEG_BYTES && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8 ? jpeg : null);
-      });
-    });
+  /** ffmpeg's JPEG, or null (no picture, an error, or past the size or time limit). */
+  async #grab(argv: string[]): Promise<Buffer | null> {
+    const { code, stdout: jpeg, overflowed } = await this.deps.launcher.run(
+      'setpriv',
+      ['--pdeathsig', 'SIGKILL', '--', this.deps.settings.ffmpegPath, ...argv],
+      { stdout: { maxBytes: MAX_JPEG_BYTES, overflow: 'kill' }, stderrBytes: 0 },
+      (this.deps.settings.socketTimeoutS * 2 + 5) * 1000,
+    );
+    // A JPEG starts with FF D8; anything else (or a killed ffmpeg) is no picture.
+    return code === 0 && !overflowed && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8 ? jpeg : null;
   }
 }

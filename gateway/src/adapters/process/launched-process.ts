@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { CapturedOutput } from './process-launcher.js';
 
 /**
  * A child process started by a launcher thread, seen from the thread that asked for it: its pid
@@ -9,7 +10,8 @@ import { EventEmitter } from 'node:events';
 export class LaunchedProcess extends EventEmitter<{
   spawn: [pid: number];
   line: [text: string];
-  exit: [code: number | null, signal: string | null];
+  /** output: what was kept of stdout and stderr, for a child started with capture limits. */
+  exit: [code: number | null, signal: string | null, output: CapturedOutput | undefined];
 }> {
   #pid: number | undefined;
   #exited = false;
@@ -51,9 +53,9 @@ export class LaunchedProcess extends EventEmitter<{
   }
 
   /** @internal */
-  ended(code: number | null, signal: string | null): void {
+  ended(code: number | null, signal: string | null, output?: CapturedOutput): void {
     if (this.#exited) return;
     this.#exited = true;
-    this.emit('exit', code, signal);
+    this.emit('exit', code, signal, output);
   }
 }

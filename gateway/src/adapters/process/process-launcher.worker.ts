@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import type { LauncherReply, LauncherRequest } from './process-launcher.js';
+import type { CaptureLimits, LauncherReply, LauncherRequest } from './process-launcher.js';
 
 /**
  * Starts child processes away from the API's thread. Node's spawn blocks its thread until the
@@ -13,13 +14,52 @@ const post = (reply: LauncherReply) => port.postMessage(reply);
 // Enough of a broken child's complaints to diagnose it; the rest would only flood the log.
 const MAX_LINES = 50;
 
+/** The last `max` bytes of a stream, kept as it flows. */
+function tail(stream: Readable, max: number): () => Buffer {
+  let kept = Buffer.alloc(0);
+  stream.on('data', (chunk: Buffer) => {
+    if (max > 0) kept = Buffer.concat([kept, chunk]).subarray(-max);
+  });
+  return () => kept;
+}
+
+/** A short-lived child's output, bounded, handed back with its exit. */
+function capture(child: ChildProcessByStdio<null, Readable, Readable>, id: number, limits: CaptureLimits): void {
+  const stderr = tail(child.stderr, limits.stderrBytes);
+  let stdout: Buffer[] = [];
+  let size = 0;
+  let overflowed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limits.stdout.maxBytes) overflowed = true;
+    if (overflowed && limits.stdout.overflow === 'kill') {
+      stdout = [];
+      killGroup(child.pid);
+      return;
+    }
+    stdout.push(chunk);
+    if (overflowed) stdout = [Buffer.concat(stdout).subarray(-limits.stdout.maxBytes)];
+  });
+  // 'close': both pipes are drained, so everything the child wrote is here.
+  child.on('close', (code, signal) => post({ type: 'exit', id, code, signal, output: { stdout: Buffer.concat(stdout), stderr: stderr(), overflowed } }));
+}
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
 port.on('message', (request: LauncherRequest) => {
-  const child = spawn(request.command, request.args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(request.command, request.args, { detached: true, stdio: ['ignore', request.capture ? 'pipe' : 'ignore', 'pipe'] });
   child.on('error', () => post({ type: 'exit', id: request.id, code: null, signal: null }));
   if (child.pid === undefined) return; // 'error' follows
   post({ type: 'spawn', id: request.id, pid: child.pid });
+  if (request.capture) return capture(child as ChildProcessByStdio<null, Readable, Readable>, request.id, request.capture);
   let lines = 0;
-  createInterface({ input: child.stderr }).on('line', (text) => {
+  createInterface({ input: child.stderr! }).on('line', (text) => {
     if (lines++ < MAX_LINES) post({ type: 'line', id: request.id, text });
   });
   child.on('exit', (code, signal) => post({ type: 'exit', id: request.id, code, signal }));

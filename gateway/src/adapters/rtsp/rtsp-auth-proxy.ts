@@ -205,6 +205,7 @@ class ProxySession {
   readonly #upstreamReader = new RtspReader();
   readonly #queue: RtspMessage[] = [];
   #waiting: ((response: RtspMessage | null) => void) | null = null;
+  #upstreamClosed = false;
   #busy = false;
   #passthrough = false;
   #resumeTimer: NodeJS.Timeout | null = null;
@@ -239,8 +240,13 @@ class ProxySession {
     track(this.#upstream);
     this.#upstream.on('close', () => {
       if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+      this.#upstreamClosed = true;
+      // A request waiting for the camera gets an answer (502) before ffmpeg's connection closes:
+      // "Bad Gateway" in ffmpeg's log says the camera was unreachable, where a bare close read as
+      // "Invalid data found when processing input".
+      const answering = this.#waiting !== null && !this.#passthrough;
       this.#onResponse(null);
-      client.destroy();
+      if (!answering) client.destroy();
     });
     client.on('close', () => this.#upstream.destroy());
   }
@@ -348,6 +354,7 @@ class ProxySession {
   }
 
   #exchange(request: Buffer): Promise<RtspMessage | null> {
+    if (this.#upstreamClosed) return Promise.resolve(null);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiting = null;
@@ -391,7 +398,8 @@ class ProxySession {
         }
         if (!response) {
           const cseq = headerValue(request.headers, 'cseq') ?? '0';
-          this.client.end(writeMessage('RTSP/1.0 504 Gateway Timeout', [['CSeq', cseq]]));
+          const status = this.#upstreamClosed ? '502 Bad Gateway' : '504 Gateway Timeout';
+          this.client.end(writeMessage(`RTSP/1.0 ${status}`, [['CSeq', cseq]]));
           this.#upstream.destroy();
           return;
         }
