@@ -42,9 +42,9 @@ interface LauncherThread {
 /**
  * Starts children (relay ffmpegs, and the short ffmpegs of media checks and snapshots) from a few
  * worker threads, round robin, so the wait for each fork and exec is not spent in the thread that
- * answers the API. Two threads let a burst of starts overlap their waits. A thread that dies takes its children with it (they die
- * with the thread that started them, PR_SET_PDEATHSIG): they are reported as killed, and the
- * thread is started again.
+ * answers the API. Two threads let a burst of starts overlap their waits. A thread that dies takes
+ * its children with it (they die with the thread that started them, PR_SET_PDEATHSIG): they are
+ * reported as killed, and the thread is started again.
  */
 export class ProcessLauncher {
   readonly #threads: Array<LauncherThread | null>;
