@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -190,6 +191,38 @@ describe('HLS relay', () => {
       expect(String((res.body as Buffer).toString())).not.toContain('root:x:0:0');
     }
     expect(served).toBe(0);
+  });
+
+  it('tells the viewer at once when the camera cannot be reached or refuses the credentials, and keeps retrying', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const avc = farm.cameras.find((c) => c.name === 'avc')!;
+    const cases = [
+      { name: 'Relay unreachable', url: `rtsp://127.0.0.1:${port}/stream`, password: avc.password, message: 'the camera cannot be reached' },
+      // A query of its own: the catalog refuses a second camera on the same address.
+      { name: 'Relay wrong password', url: `${avc.subRtspUrl}?refused=1`, password: `${avc.password}-wrong`, message: 'the camera refused the credentials' },
+    ];
+    for (const c of cases) {
+      const created = await call(vigil.app, 'post', '/api/cameras', {
+        name: c.name,
+        organisationId: catalog.governmentOrgId,
+        regionId: catalog.gridId,
+        profiles: { main: { url: c.url, codec: 'h264' } },
+        credentials: { username: avc.username, password: c.password },
+      });
+      if (created.status !== 201) throw new Error(created.text);
+      const id = (created.body as { id: string }).id;
+      const res = await call(vigil.app, 'get', `/api/cameras/${id}/stream?profile=main`);
+      const playlist = await get((res.body as { url: string }).url);
+      // Not the start timeout's "did not start streaming in time": the camera's answer, said plainly.
+      const body = JSON.parse((playlist.body as Buffer).toString()) as { error: unknown };
+      expect([playlist.status, body.error]).toEqual([503, { code: 'STREAM_UNAVAILABLE', message: c.message }]);
+      // The relay stays, restarting with backoff, in case the camera comes back.
+      expect(vigil.services.relays.get(`${id}:main:copy`)).toBeDefined();
+      await vigil.services.relays.close(`${id}:main:copy`);
+    }
   });
 
   it('restarts a hung camera with backoff, never in a tight loop', async () => {

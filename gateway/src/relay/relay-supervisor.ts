@@ -51,6 +51,24 @@ export interface RelayEvents {
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
 /**
+ * The camera (or the proxy on its behalf) answered ffmpeg's RTSP request with an error before the
+ * first segment: unreachable (502), wrong credentials (401, 403), no such stream (404). Waiting
+ * out the start timeout would only keep the viewer from knowing; the relay still retries with
+ * backoff, in case the camera comes back.
+ */
+export class CameraAnsweredError extends Error {
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+  ) {
+    super(`the camera answered ${status} ${statusText}`);
+  }
+}
+
+/** ffmpeg's words for an RTSP error answer, e.g. "[rtsp @ 0x…] method DESCRIBE failed: 401 Unauthorized". */
+const RTSP_FAILURE = /method [A-Z_]+ failed: (\d{3}) ?(.*)$/;
+
+/**
  * One camera profile's relay: one ffmpeg pulling the camera through the credential proxy and
  * writing HLS into its own folder, restarted with backoff when it exits or stalls, until
  * stopped. ffmpeg runs in its own process group and dies with Vigil (PR_SET_PDEATHSIG).
@@ -179,7 +197,10 @@ export class RelaySupervisor {
       this.#pidFile = writePidFile(this.settings.root, this.spec.key, pid);
     });
     let logged = 0;
+    let refused: CameraAnsweredError | null = null;
     child.on('line', (line) => {
+      const failure = RTSP_FAILURE.exec(line);
+      if (failure && !refused) refused = new CameraAnsweredError(Number(failure[1]), failure[2]!.trim());
       // ffmpeg's own words go through the logger (redacted by value); a broken camera can be chatty.
       if (logged++ < 20) this.logger.warn({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
     });
@@ -189,6 +210,7 @@ export class RelaySupervisor {
       this.#release?.();
       if (this.#stopped) return;
       this.logger.info({ relay: this.spec.key, code, signal }, 'relay ffmpeg exited');
+      if (refused && !this.#ready) for (const waiter of this.#waiters.splice(0)) waiter.reject(refused);
       // ffmpeg 5.1 can exit 0 when a camera dies: any exit restarts.
       this.#scheduleRestart('exit');
     });

@@ -6,7 +6,7 @@ import { buildStreamUrl } from '../domain/stream-address.js';
 import type { Logger } from '../logging/logger.js';
 import { SEGMENT_FILE } from '../relay/relay-files.js';
 import type { RelayManager } from '../relay/relay-manager.js';
-import type { RelaySpec } from '../relay/relay-supervisor.js';
+import { CameraAnsweredError, type RelaySpec } from '../relay/relay-supervisor.js';
 import type { StreamClaims, StreamTokens } from '../security/stream-token.js';
 import { SYSTEM, type Actor } from './actor.js';
 import type { CameraService } from './camera.service.js';
@@ -105,8 +105,8 @@ export class StreamService {
     if (file === 'index.m3u8' && !relay.ready) {
       try {
         await relay.whenReady(this.deps.settings.startTimeoutMs);
-      } catch {
-        throw new VigilError('STREAM_UNAVAILABLE', 'the camera did not start streaming in time');
+      } catch (err) {
+        throw new VigilError('STREAM_UNAVAILABLE', err instanceof CameraAnsweredError ? refusalMessage(err) : 'the camera did not start streaming in time');
       } finally {
         relay.lastRequestAt = Date.now();
       }
@@ -158,6 +158,14 @@ export class StreamService {
 
 export function relayKey(cameraId: string, profile: Profile, mode: 'copy' | 'h264'): string {
   return `${cameraId}:${profile}:${mode}`;
+}
+
+/** What a viewer is told when the camera turned the relay away. */
+function refusalMessage(err: CameraAnsweredError): string {
+  if (err.status === 502) return 'the camera cannot be reached';
+  if (err.status === 401 || err.status === 403) return 'the camera refused the credentials';
+  if (err.status === 404) return 'the camera has no such stream';
+  return `the camera answered ${err.status} ${err.statusText}`.trim();
 }
 
 function contentTypeOf(file: string): string {

@@ -62,5 +62,6 @@ port.on('message', (request: LauncherRequest) => {
   createInterface({ input: child.stderr! }).on('line', (text) => {
     if (lines++ < MAX_LINES) post({ type: 'line', id: request.id, text });
   });
-  child.on('exit', (code, signal) => post({ type: 'exit', id: request.id, code, signal }));
+  // 'close', not 'exit': every stderr line has been posted by then, so the last words come before the exit.
+  child.on('close', (code, signal) => post({ type: 'exit', id: request.id, code, signal }));
 });
