@@ -165,7 +165,9 @@ function refusalMessage(err: CameraAnsweredError): string {
   if (err.status === 502) return 'the camera cannot be reached';
   if (err.status === 401 || err.status === 403) return 'the camera refused the credentials';
   if (err.status === 404) return 'the camera has no such stream';
-  return `the camera answered ${err.status} ${err.statusText}`.trim();
+  // The reason phrase is the camera's own text: printable characters only, and short.
+  const phrase = err.statusText.replace(/[^\x20-\x7e]/g, '').slice(0, 80);
+  return `the camera answered ${err.status} ${phrase}`.trim();
 }
 
 function contentTypeOf(file: string): string {

@@ -14,34 +14,35 @@ const post = (reply: LauncherReply) => port.postMessage(reply);
 // Enough of a broken child's complaints to diagnose it; the rest would only flood the log.
 const MAX_LINES = 50;
 
-/** The last `max` bytes of a stream, kept as it flows. */
+/** The last `max` bytes of a stream, kept as it flows (chunks dropped from the front, joined once at the end). */
 function tail(stream: Readable, max: number): () => Buffer {
-  let kept = Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
   stream.on('data', (chunk: Buffer) => {
-    if (max > 0) kept = Buffer.concat([kept, chunk]).subarray(-max);
+    if (max <= 0) return;
+    chunks.push(chunk);
+    size += chunk.length;
+    while (size - chunks[0]!.length >= max) size -= chunks.shift()!.length;
   });
-  return () => kept;
+  return () => Buffer.concat(chunks).subarray(-max);
 }
 
 /** A short-lived child's output, bounded, handed back with its exit. */
 function capture(child: ChildProcessByStdio<null, Readable, Readable>, id: number, limits: CaptureLimits): void {
+  const { maxBytes, overflow } = limits.stdout;
   const stderr = tail(child.stderr, limits.stderrBytes);
-  let stdout: Buffer[] = [];
+  const stdout = tail(child.stdout, overflow === 'keep-tail' ? maxBytes : maxBytes + 1);
   let size = 0;
-  let overflowed = false;
   child.stdout.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limits.stdout.maxBytes) overflowed = true;
-    if (overflowed && limits.stdout.overflow === 'kill') {
-      stdout = [];
-      killGroup(child.pid);
-      return;
-    }
-    stdout.push(chunk);
-    if (overflowed) stdout = [Buffer.concat(stdout).subarray(-limits.stdout.maxBytes)];
+    if (size > maxBytes && overflow === 'kill') killGroup(child.pid);
   });
   // 'close': both pipes are drained, so everything the child wrote is here.
-  child.on('close', (code, signal) => post({ type: 'exit', id, code, signal, output: { stdout: Buffer.concat(stdout), stderr: stderr(), overflowed } }));
+  child.on('close', (code, signal) => {
+    const overflowed = size > maxBytes;
+    const kept = overflowed && overflow === 'kill' ? Buffer.alloc(0) : stdout();
+    post({ type: 'exit', id, code, signal, output: { stdout: kept, stderr: stderr(), overflowed } });
+  });
 }
 
 function killGroup(pid: number | undefined): void {
