@@ -56,11 +56,12 @@ export async function signIn(page: Page, base: string, who: { username: string; 
   await page.waitForSelector('header nav');
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+/** Polls `probe` until `ok`; `what` names the wait in the error (a function: said as it is at the end). */
+export async function waitFor<T>(what: string | (() => string), probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last = await probe();
   while (!ok(last)) {
-    if (Date.now() > until) throw new Error(`${what}: gave up after ${timeoutMs} ms; last ${JSON.stringify(last)}`);
+    if (Date.now() > until) throw new Error(`${typeof what === 'string' ? what : what()}: gave up after ${timeoutMs} ms; last ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 200));
     last = await probe();
   }

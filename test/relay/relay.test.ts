@@ -219,6 +219,13 @@ describe('HLS relay', () => {
       // Not the start timeout's "did not start streaming in time": the camera's answer, said plainly.
       const body = JSON.parse((playlist.body as Buffer).toString()) as { error: unknown };
       expect([playlist.status, body.error]).toEqual([503, { code: 'STREAM_UNAVAILABLE', message: c.message }]);
+      // A viewer who asks again while the relay waits to retry is told the same at once: no new
+      // ffmpeg ran for it (the first retry is at least 350 ms off) and it did not wait for one.
+      const exits = () => vigil.logs.join('').split('\n').filter((l) => l.includes('relay ffmpeg exited') && l.includes(`${id}:main:copy`)).length;
+      const exitsBefore = exits();
+      const again = await get((res.body as { url: string }).url);
+      expect([again.status, (JSON.parse((again.body as Buffer).toString()) as { error: unknown }).error]).toEqual([503, { code: 'STREAM_UNAVAILABLE', message: c.message }]);
+      expect(exits()).toBe(exitsBefore);
       // The relay stays, restarting with backoff, in case the camera comes back.
       expect(vigil.services.relays.get(`${id}:main:copy`)).toBeDefined();
       await vigil.services.relays.close(`${id}:main:copy`);

@@ -88,6 +88,8 @@ export class RelaySupervisor {
   #timer: NodeJS.Timeout | null = null;
   #restartTimer: NodeJS.Timeout | null = null;
   #waiters: Waiter[] = [];
+  /** What the camera answered when the last start failed; cleared by a segment. */
+  #refusal: CameraAnsweredError | null = null;
   #pidFile: string | null = null;
   #release: (() => void) | null = null;
   #startWatcher: FSWatcher | null = null;
@@ -123,9 +125,14 @@ export class RelaySupervisor {
     return this.#waiters.length > 0;
   }
 
-  /** Resolves once the playlist has its first segment; rejects after the start timeout. */
+  /**
+   * Resolves once the playlist has its first segment; rejects after the start timeout, or at once
+   * while the relay waits out its backoff after the camera turned the last start away (the next
+   * start is up to 30 s off: a viewer is told now, not after the timeout).
+   */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.#ready) return Promise.resolve();
+    if (this.#refusal && this.#restartTimer) return Promise.reject(this.#refusal);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         resolve: () => {
@@ -210,6 +217,7 @@ export class RelaySupervisor {
       this.#release?.();
       if (this.#stopped) return;
       this.logger.info({ relay: this.spec.key, code, signal }, 'relay ffmpeg exited');
+      if (!this.#ready) this.#refusal = refused;
       if (refused && !this.#ready) for (const waiter of this.#waiters.splice(0)) waiter.reject(refused);
       // ffmpeg 5.1 can exit 0 when a camera dies: any exit restarts.
       this.#scheduleRestart('exit');
@@ -269,6 +277,7 @@ export class RelaySupervisor {
       }
       if (!this.#ready) {
         this.#ready = true;
+        this.#refusal = null;
         this.#closeStartWatcher();
         this.events.onReady(this.spec.key, now - this.#startedAt);
         for (const waiter of this.#waiters.splice(0)) waiter.resolve();

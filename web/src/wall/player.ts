@@ -98,6 +98,14 @@ export class LivePlayer {
     });
     this.#hls = hls;
     hls.on(Hls.Events.ERROR, (_event, data: ErrorData) => {
+      // Vigil answers a playlist 503 only once it knows the camera cannot stream now (it waited
+      // for the start, or the camera turned the relay away): hls.js's retries would only hold a
+      // wall's tile on a dead camera for ~15 s more before the wall's own retry and replacement.
+      const playlist = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR || data.details === Hls.ErrorDetails.LEVEL_LOAD_ERROR;
+      if (playlist && data.response?.code === 503) {
+        this.#fail('stream unavailable');
+        return;
+      }
       if (!data.fatal) return;
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR && this.#networkRetries++ < MAX_NETWORK_RETRIES) {
         window.setTimeout(() => this.#destroyed || hls.startLoad(), 1000 * this.#networkRetries);

@@ -214,6 +214,7 @@ export class Wall {
     root.dataset.state = 'loading';
     delete root.dataset.playingAfterMs;
     delete root.dataset.replaced;
+    delete root.dataset.failure;
     const video = el('video', { muted: true, playsinline: true });
     const status = el('span', { class: `dot ${camera.health.state}`, title: camera.health.state });
     root.append(
@@ -238,7 +239,7 @@ export class Wall {
       if (tile.camera !== camera) return;
       tile.root.dataset.state = 'error';
       tile.root.append(el('div', { class: 'tile-error' }, humanMessage(err)));
-      this.#onDead(tile, camera);
+      this.#onDead(tile, camera, humanMessage(err));
       return;
     }
     if (tile.camera !== camera || this.#stopped) return;
@@ -246,7 +247,7 @@ export class Wall {
     const player = new LivePlayer(video, url, {
       bufferSeconds: 4,
       engine: this.options.engine,
-      onFatal: () => this.#onDead(tile, camera),
+      onFatal: (reason) => this.#onDead(tile, camera, reason),
       onPlaying: () => {
         if (tile.camera !== camera) return;
         tile.root.dataset.state = 'playing';
@@ -259,9 +260,11 @@ export class Wall {
   }
 
   /** A dead stream: one more try with a fresh address, then the next camera takes the tile. */
-  #onDead(tile: Tile, camera: WallCamera): void {
+  #onDead(tile: Tile, camera: WallCamera, reason: string): void {
     if (tile.camera !== camera || this.#stopped) return;
     tile.root.dataset.state = 'error';
+    // Why, for whoever inspects the tile (and the e2e tests): the player's or the server's words.
+    tile.root.dataset.failure = reason;
     if (!tile.retried) {
       tile.retried = true;
       const video = tile.root.querySelector('video');
