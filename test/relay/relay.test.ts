@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,14 +127,21 @@ describe('HLS relay', () => {
 
   it('resumes after ffmpeg is killed with SIGKILL', async () => {
     const url = await streamUrl('avc');
-    await get(url);
+    // Every listed segment fetched: the relay keeps them in memory for the next viewers.
+    const before = segmentsOf(((await get(url)).body as Buffer).toString());
+    for (const name of before) expect((await get(url.replace('index.m3u8', name))).status).toBe(200);
     const relay = vigil.services.relays.get(`${cameraIds.avc}:sub:copy`)!;
     const pid = relay.pid!;
     process.kill(pid, 'SIGKILL');
     expect(await waitUntil(() => relay.pid !== undefined && relay.pid !== pid && relay.ready, 15_000)).toBe(true);
     const again = await get(url);
     expect(again.status).toBe(200);
-    expect(segmentsOf((again.body as Buffer).toString()).length).toBeGreaterThanOrEqual(1);
+    const after = segmentsOf((again.body as Buffer).toString());
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    // Segment names start over with the new ffmpeg: what players get is the new file, never a kept old one.
+    expect(before).toContain(after[0]);
+    const served = (await get(url.replace('index.m3u8', after[0]!))).body as Buffer;
+    expect(served.equals(readFileSync(path.join(relay.dir, after[0]!)))).toBe(true);
     const metrics = await call(vigil.app, 'get', '/metrics');
     expect(metrics.text).toMatch(/vigil_relay_restarts_total\{reason="exit"\} [1-9]/);
   });

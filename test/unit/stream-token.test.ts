@@ -24,6 +24,18 @@ describe('StreamTokens', () => {
     for (const bad of ['', 'x', `${body!}.`, `${body!}.${sig!}.x`, `.${sig!}`]) expect(tokens.verify(bad, 0)).toBeNull();
   });
 
+  it('keeps a checked token for its next requests, and it still expires', () => {
+    const own = new StreamTokens(key);
+    const token = own.sign({ ...claims, v: 'view-kept' });
+    expect(own.verify(token, 1_000_000_000_000)?.v).toBe('view-kept');
+    expect(own.verify(token, 1_500_000_000_000)?.v).toBe('view-kept');
+    expect(own.verify(token, 2_000_000_000_000)).toBeNull();
+    // A token first seen after its expiry is refused too, and not kept as good.
+    const late = own.sign({ ...claims, v: 'view-late', e: 1_000 });
+    expect(own.verify(late, 2_000_000)).toBeNull();
+    expect(own.verify(late, 0)).toEqual({ ...claims, v: 'view-late', e: 1_000 });
+  });
+
   it('is the same for any gateway holding the same master key', () => {
     expect(new StreamTokens(key).verify(tokens.sign(claims), 0)).toEqual(claims);
   });

@@ -5,6 +5,7 @@ import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-p
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
 import { cleanDir, PlaylistFile, relayDirName, segmentWrittenRecently, writePidFile } from './relay-files.js';
+import { SegmentCache } from './segment-cache.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import type { LaunchedProcess } from '../adapters/process/launched-process.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
@@ -14,6 +15,8 @@ const WATCH_STARTING_MS = 500;
 const WATCH_RUNNING_MS = 1000;
 // A segment file written this recently means video is arriving.
 const SEGMENT_FRESH_MS = 3000;
+// Segments kept in memory per relay: the newest, which players are fetching, and two before it.
+const CACHED_SEGMENTS = 3;
 
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
 
@@ -77,6 +80,7 @@ export class RelaySupervisor {
   readonly dir: string;
   lastRequestAt = Date.now();
   readonly #playlist: PlaylistFile;
+  readonly #segments: SegmentCache;
   #child: LaunchedProcess | null = null;
   #stopped = false;
   #ready = false;
@@ -104,12 +108,18 @@ export class RelaySupervisor {
   ) {
     this.dir = path.join(settings.root, relayDirName(spec.key));
     this.#playlist = new PlaylistFile(path.join(this.dir, 'index.m3u8'));
+    this.#segments = new SegmentCache(this.dir, CACHED_SEGMENTS);
     this.#codec = spec.codec;
   }
 
   /** The playlist as players get it; null before the first one or while restarting. */
   playlist(): Buffer | null {
     return this.#playlist.current()?.bytes ?? null;
+  }
+
+  /** A segment or init segment by its (already validated) name; rejects when there is no such file. */
+  segment(name: string): Promise<Buffer> {
+    return this.#segments.read(name, this.#playlist.current()?.bytes.includes(name) ?? false);
   }
 
   get ready(): boolean {
@@ -174,6 +184,7 @@ export class RelaySupervisor {
     if (this.#stopped) return;
     // Every start begins from an empty folder: no stale segments from the last run.
     cleanDir(this.dir);
+    this.#segments.clear();
     this.#watchForFirstSegment();
     const lease = this.proxy.lease({
       upstreamUrl: this.spec.upstreamUrl,
@@ -328,6 +339,7 @@ export class RelaySupervisor {
     this.#child = null;
     this.#release?.();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('relay stopped'));
+    this.#segments.clear();
     rmSync(this.dir, { recursive: true, force: true });
     if (this.#pidFile) rmSync(this.#pidFile, { force: true });
   }

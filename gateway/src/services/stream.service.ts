@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import { buildStreamUrl } from '../domain/stream-address.js';
@@ -113,7 +111,7 @@ export class StreamService {
     }
     let body: Buffer | null;
     try {
-      body = file === 'index.m3u8' ? relay.playlist() : await readFile(path.join(relay.dir, file));
+      body = file === 'index.m3u8' ? relay.playlist() : await relay.segment(file);
     } catch {
       body = null;
     }
