@@ -134,6 +134,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         root: relayRoot(r.root, config.storage.dataDir),
         ffmpegPath: config.media.ffmpegPath,
         gopSeconds: r.gopSeconds,
+        partTargetS: r.partSeconds,
         socketTimeoutS: r.socketTimeoutSeconds,
         playlistLength: r.playlistLength,
         transcodeKbps: r.transcodeKbps,

@@ -1,9 +1,11 @@
 /**
  * HLS viewers as a load generator in a process of its own (forked by relay.bench.ts), so that its
- * own work is not counted against the gateway's event loop or timed on the benchmark's. Each
- * viewer asks for its playlist every second and fetches every new segment, joining at the live
- * edge as hls.js does. Stream addresses carry tokens: they arrive over the IPC channel, never in
- * argv. Bounded by the `seconds` it is given; replies once and exits.
+ * own work is not counted against the gateway's event loop or timed on the benchmark's. In
+ * 'segments' mode each viewer asks for its playlist every second and fetches every new segment,
+ * joining at the live edge as hls.js does. In 'parts' mode each is an LL-HLS player: a blocking
+ * playlist request for the next part, then that part, again and again. Stream addresses carry
+ * tokens: they arrive over the IPC channel, never in argv. Bounded by the `seconds` it is given;
+ * replies once and exits.
  */
 import http from 'node:http';
 
@@ -11,14 +13,17 @@ interface Job {
   base: string;
   urls: string[];
   seconds: number;
+  mode: 'segments' | 'parts';
 }
 
 export interface ViewersResult {
   requests: number;
   errors: number;
   errorKinds: Record<string, number>;
-  /** Playlist request → whole answer, ms. */
+  /** Playlist request → whole answer, ms ('segments' mode: none is held). */
   playlistMs: number[];
+  /** 'parts' mode: for each new part, how much later than its duration it came after the last one, ms. */
+  partLatenessMs: number[];
   segmentBytes: number;
 }
 
@@ -60,9 +65,47 @@ function getOnce(agent: http.Agent, url: string, keep: boolean): Promise<Answer>
   });
 }
 
+/** The last part a playlist lists: its segment, index and duration. */
+function lastPart(playlist: string): { msn: number; index: number; uri: string; seconds: number } | null {
+  const parts = [...playlist.matchAll(/#EXT-X-PART:DURATION=([\d.]+),URI="(part_(\d+)_(\d+)\.m4s)"/g)];
+  const last = parts.at(-1);
+  return last ? { seconds: Number(last[1]), uri: last[2]!, msn: Number(last[3]), index: Number(last[4]) } : null;
+}
+
+/** One LL-HLS viewer: blocking playlist requests for the next part, each new part fetched. */
+async function watchParts(agent: http.Agent, job: Job, url: string, result: ViewersResult, failed: (kind: string) => void, until: number): Promise<void> {
+  let last: { msn: number; index: number; at: number } | null = null;
+  while (Date.now() < until) {
+    try {
+      const next = last ? `${job.base + url}?_HLS_msn=${last.msn}&_HLS_part=${last.index + 1}` : job.base + url;
+      const playlist = await get(agent, next, true);
+      result.requests += 1;
+      if (playlist.status !== 200) {
+        failed(`playlist ${playlist.status}`);
+        await sleep(1000);
+        continue;
+      }
+      const part = lastPart(playlist.body.toString());
+      if (!part || (last && part.msn === last.msn && part.index === last.index)) continue;
+      const fetched = await get(agent, job.base + url.replace('index.m3u8', part.uri), false);
+      result.requests += 1;
+      result.segmentBytes += fetched.bytes;
+      if (fetched.status !== 200) failed(`part ${fetched.status}`);
+      const now = Date.now();
+      // One part a round: a late one shows as lateness, a skipped one (two came at once) as early.
+      if (last) result.partLatenessMs.push(now - last.at - part.seconds * 1000);
+      last = { msn: part.msn, index: part.index, at: now };
+    } catch (err) {
+      result.requests += 1;
+      failed(err instanceof Error ? err.message.slice(0, 40) : 'error');
+      await sleep(1000);
+    }
+  }
+}
+
 async function run(job: Job): Promise<ViewersResult> {
   const agent = new http.Agent({ keepAlive: true });
-  const result: ViewersResult = { requests: 0, errors: 0, errorKinds: {}, playlistMs: [], segmentBytes: 0 };
+  const result: ViewersResult = { requests: 0, errors: 0, errorKinds: {}, playlistMs: [], partLatenessMs: [], segmentBytes: 0 };
   const failed = (kind: string) => {
     result.errors += 1;
     result.errorKinds[kind] = (result.errorKinds[kind] ?? 0) + 1;
@@ -70,6 +113,7 @@ async function run(job: Job): Promise<ViewersResult> {
   const until = Date.now() + job.seconds * 1000;
   await Promise.all(
     job.urls.map(async (url) => {
+      if (job.mode === 'parts') return watchParts(agent, job, url, result, failed, until);
       const seen = new Set<string>();
       while (Date.now() < until) {
         const round = Date.now();

@@ -18,14 +18,24 @@ export interface OpenedStream {
   status: string;
 }
 
-/** Asks for a camera's stream and waits for its first playable playlist. */
+/**
+ * Asks for a camera's stream and waits until it can play: the playlist answered, and the init
+ * segment and the first media it lists (an LL-HLS part, or a segment) fetched, as a player does
+ * before its first frame.
+ */
 export async function openStream(g: Gateway, cameraId: string, profile: 'main' | 'sub'): Promise<OpenedStream> {
   const started = performance.now();
   const { url } = await api<{ url: string }>(g, 'GET', `/api/cameras/${cameraId}/stream?profile=${profile}`);
   const apiSeconds = (performance.now() - started) / 1000;
   const res = await fetch(g.base + url);
   const text = await res.text();
-  const ok = res.ok && /seg_\d{6}\.(ts|m4s)/.test(text);
+  const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(text)?.[1];
+  const media = /URI="(part_\d+_\d+\.m4s)"/.exec(text)?.[1] ?? /^seg_\d+\.m4s$/m.exec(text)?.[0];
+  let ok = res.ok && init !== undefined && media !== undefined;
+  if (ok) {
+    const fetched = await Promise.all([init!, media!].map((name) => fetch(g.base + url.replace('index.m3u8', name)).then(async (r) => r.ok && (await r.arrayBuffer()).byteLength > 0)));
+    ok = fetched.every(Boolean);
+  }
   return { seconds: ok ? (performance.now() - started) / 1000 : null, url, apiSeconds, status: `${res.status} ${res.ok ? '' : text.slice(0, 80)} after ${((performance.now() - started) / 1000).toFixed(1)} s` };
 }
 

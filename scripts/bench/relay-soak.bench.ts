@@ -10,10 +10,12 @@
  * its own ffmpeg with its own RTSP session; only the farm's pipelines are shared, or the farm
  * alone would need more than this machine's two cores.
  *
- * A segment is on time when it is listed no later than its own duration (plus the 0.5 s sampling
- * step) after the segment before it. Every loop here is bounded in time and stops by itself.
+ * Each relay has one player that asks for its playlist with an LL-HLS blocking request for the
+ * next segment (`_HLS_msn`), so each answer comes the moment that segment is complete. A segment
+ * is on time when it comes no later than its own duration (plus 1 s) after the one before it.
+ * Every loop here is bounded in time and stops by itself.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,8 +31,7 @@ const RELAYS = Number(values.relays);
 const MINUTES = Number(values.minutes);
 const SOURCES = Math.min(Number(values.sources), RELAYS);
 const WARMUP_SECONDS = 30;
-const SAMPLE_MS = 500;
-/** Later than its duration by more than this (the sampling step, doubled): late. */
+/** Later than its duration by more than this: late. */
 const LATE_AFTER_SECONDS = 1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,107 +39,74 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SOAK_NOTE =
   'The simulated cameras run on the same two cores as Vigil, and serving one more RTSP session costs them about as much as a relay costs Vigil: the "Vigil" share is what a gateway whose cameras are elsewhere would carry. When the machine saturates, every process waits for a core, the players\' playlist requests come late, relays without requests for `relay.idleSeconds` stop and start again on the next request, and segments come late.';
 
-/** Segment names in order with their durations, from a playlist's text. */
-function segmentsOf(playlist: string): Array<{ name: string; seconds: number }> {
-  const out: Array<{ name: string; seconds: number }> = [];
+/** A playlist's complete segments (media sequence number, duration, after a discontinuity?). */
+function segmentsOf(playlist: string): Array<{ msn: number; seconds: number; discontinuity: boolean }> {
+  const out: Array<{ msn: number; seconds: number; discontinuity: boolean }> = [];
   let duration = 0;
+  let discontinuity = false;
   for (const line of playlist.split('\n')) {
     if (line.startsWith('#EXTINF:')) duration = Number(line.slice(8).split(',')[0]);
-    else if (/^seg_\d+\.(ts|m4s)$/.test(line.trim())) out.push({ name: line.trim(), seconds: duration });
+    else if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
+    else {
+      const seg = /^seg_(\d+)\.m4s$/.exec(line.trim());
+      if (seg) {
+        out.push({ msn: Number(seg[1]), seconds: duration, discontinuity });
+        discontinuity = false;
+      }
+    }
   }
   return out;
 }
 
 /**
- * Reads every relay's playlist on tmpfs each SAMPLE_MS and records, for each newly listed segment,
- * how much later than its own duration it came after the one before (negative: early).
- */
-function timeSegments(root: string, measureFrom: number, until: number) {
-  const last = new Map<string, { name: string; at: number }>();
-  const lateness: number[] = [];
-  let resets = 0;
-  const done = (async () => {
-    while (Date.now() < until) {
-      const now = Date.now();
-      let dirs: string[] = [];
-      try {
-        dirs = readdirSync(root);
-      } catch {
-        // not there yet
-      }
-      for (const dir of dirs) {
-        let segments: Array<{ name: string; seconds: number }>;
-        try {
-          segments = segmentsOf(readFileSync(path.join(root, dir, 'index.m3u8'), 'utf8'));
-        } catch {
-          continue; // starting or restarting
-        }
-        const newest = segments.at(-1);
-        if (!newest) continue;
-        const before = last.get(dir);
-        if (before?.name === newest.name) continue;
-        last.set(dir, { name: newest.name, at: now });
-        if (!before || now < measureFrom) continue;
-        const since = segments.findIndex((s) => s.name === before.name);
-        if (since < 0) {
-          // The relay started again (folder cleaned): the gap counts against its first new segment.
-          resets += 1;
-          lateness.push((now - before.at) / 1000 - newest.seconds);
-          continue;
-        }
-        const fresh = segments.slice(since + 1);
-        lateness.push((now - before.at) / 1000 - fresh.reduce((sum, s) => sum + s.seconds, 0));
-      }
-      await sleep(SAMPLE_MS);
-    }
-  })();
-  return { done, lateness, resets: () => resets };
-}
-
-/**
- * Players reloading their playlist every 2 s (what keeps a relay from going idle), each started as
- * soon as its wall is open, as an operator's browser does. Requests made in the measured window are
- * counted apart.
+ * One player per relay, each started as soon as its wall is open (as an operator's browser does)
+ * and each on its own connection: a blocking playlist request for the next segment, again and
+ * again. That keeps the relay from going idle, and times every segment as players get it: for each
+ * answer with new segments, how much later than their durations they came after the last ones
+ * (negative: early). Requests and segments in the measured window are counted apart.
  */
 function players(g: Gateway, measureFrom: () => number, until: () => number) {
-  // A connection per player, as each browser has its own.
   const agent = new http.Agent({ keepAlive: true });
-  const result = { requests: 0, errors: 0 };
+  const result = { requests: 0, errors: 0, lateness: [] as number[], restarts: 0 };
   const get = (url: string) =>
-    new Promise<void>((resolve) => {
-      const counted = Date.now() >= measureFrom();
-      const count = (ok: boolean) => {
-        if (!counted) return;
-        result.requests += 1;
-        if (!ok) result.errors += 1;
-      };
+    new Promise<{ status: number; text: string }>((resolve) => {
       const req = http.get(g.base + url, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          count(res.statusCode === 200);
-          resolve();
-        });
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       });
-      req.on('error', () => {
-        count(false);
-        resolve();
-      });
+      req.on('error', () => resolve({ status: 0, text: '' }));
     });
-  // Each player on its own clock: one slow answer (a relay starting again) holds up only its own.
-  const play = async (url: string, offsetMs: number) => {
-    await sleep(offsetMs);
+  const play = async (url: string) => {
+    let last: { msn: number; at: number } | null = null;
     while (Date.now() < until()) {
-      const round = Date.now();
-      await get(url);
-      await sleep(Math.max(0, 2000 - (Date.now() - round)));
+      const counted = Date.now() >= measureFrom();
+      const res = await get(last ? `${url}?_HLS_msn=${last.msn + 1}` : url);
+      const now = Date.now();
+      if (counted) {
+        result.requests += 1;
+        if (res.status !== 200) result.errors += 1;
+      }
+      if (res.status !== 200) {
+        await sleep(1000);
+        continue;
+      }
+      const segments = segmentsOf(res.text);
+      const newest = segments.at(-1);
+      if (!newest || (last && newest.msn <= last.msn)) continue; // held to its limit: ask again
+      if (last && counted) {
+        const fresh = segments.filter((s) => s.msn > last!.msn);
+        if (fresh.some((s) => s.discontinuity)) result.restarts += 1;
+        result.lateness.push((now - last.at) / 1000 - fresh.reduce((sum, s) => sum + s.seconds, 0));
+      }
+      last = { msn: newest.msn, at: now };
     }
   };
   const running: Promise<void>[] = [];
   return {
     result,
-    /** Starts a wall's players, spread over 2 s. */
     add(urls: readonly string[]) {
-      urls.forEach((url, i) => running.push(play(url, (i / urls.length) * 2000)));
+      for (const url of urls) running.push(play(url));
     },
     done: () => Promise.all(running).then(() => agent.destroy()),
   };
@@ -218,30 +186,29 @@ async function main(): Promise<void> {
 
     measureFrom = Date.now() + WARMUP_SECONDS * 1000;
     until = measureFrom + MINUTES * 60_000;
-    const timing = timeSegments(root, measureFrom, until);
     await sleep(WARMUP_SECONDS * 1000);
     const restartsBefore = await restarts(g);
     const selfBefore = process.cpuUsage();
     const load = await measureLoad(g.child.pid!, MINUTES * 60);
     const self = process.cpuUsage(selfBefore);
-    await Promise.all([playing.done(), timing.done]);
+    await playing.done();
     const relaysAtEnd = relayPids(g.child.pid!).length;
     const restartsAfter = await restarts(g);
 
-    const lateness = timing.lateness;
+    const lateness = playing.result.lateness;
     const late = lateness.filter((x) => x > LATE_AFTER_SECONDS).length;
     const cores = os.cpus().length;
     const benchMachine = ((self.user + self.system) / 1e6 / (MINUTES * 60)) * 100 / cores;
     const lines = [
       `Run ${started.toISOString()} on ${cores} × ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ffmpeg 5.1 (Debian).`,
-      `Command: \`node --import tsx scripts/bench/relay-soak.bench.ts --relays ${RELAYS} --minutes ${MINUTES} --sources ${SOURCES}\`. ${RELAYS} relays of 1080p ~3 Mbit/s H.264 main streams (2 s GOP), each its own ffmpeg and RTSP session, fed by ${SOURCES} simulated cameras on this machine (each registered under ${Math.ceil(RELAYS / SOURCES)} addresses, \`/main?fan=N\`, served from one encoder). The built gateway with health checks off; every relay's playlist asked for every 2 s over HTTP as a player does, from the moment its wall is open; each relay's playlist on tmpfs read every ${SAMPLE_MS} ms to time its segments. Measured for ${MINUTES} min after ${WARMUP_SECONDS} s.`,
+      `Command: \`node --import tsx scripts/bench/relay-soak.bench.ts --relays ${RELAYS} --minutes ${MINUTES} --sources ${SOURCES}\`. ${RELAYS} relays of 1080p ~3 Mbit/s H.264 main streams (2 s GOP), each its own ffmpeg and RTSP session, fed by ${SOURCES} simulated cameras on this machine (each registered under ${Math.ceil(RELAYS / SOURCES)} addresses, \`/main?fan=N\`, served from one encoder). The built gateway with health checks off; one player per relay from the moment its wall is open, asking for the playlist with an LL-HLS blocking request for the next segment (\`_HLS_msn\`), so each answer comes as that segment is complete and times it. Measured for ${MINUTES} min after ${WARMUP_SECONDS} s.`,
       '',
       '| | figure | goal |',
       '|---|---|---|',
       `| relays running | ${openTimes.length}/${RELAYS} opened (ramp in walls of 25: ${rampSeconds.toFixed(0)} s, open p50 ${percentile(openTimes, 50).toFixed(2)} s, p95 ${percentile(openTimes, 95).toFixed(2)} s${failedToOpen.length ? `; failed: ${failedToOpen.map((f) => f.status).slice(0, 3).join('; ')}` : ''}); ${relaysAtEnd} ffmpegs at the end | ${RELAYS} |`,
-      `| segments on time (listed ≤ ${LATE_AFTER_SECONDS} s later than their duration after the previous) | ${lateness.length - late} of ${lateness.length} (${(((lateness.length - late) / Math.max(1, lateness.length)) * 100).toFixed(2)} %); lateness p50 ${percentile(lateness, 50).toFixed(2)} s, p99 ${percentile(lateness, 99).toFixed(2)} s, max ${Math.max(...lateness).toFixed(2)} s; relay folders emptied (a restart or an idle stop): ${timing.resets()} | every segment |`,
+      `| segments on time (a player gets each ≤ ${LATE_AFTER_SECONDS} s later than its duration after the previous) | ${lateness.length - late} of ${lateness.length} (${(((lateness.length - late) / Math.max(1, lateness.length)) * 100).toFixed(2)} %); lateness p50 ${percentile(lateness, 50).toFixed(2)} s, p99 ${percentile(lateness, 99).toFixed(2)} s, max ${Math.max(...lateness).toFixed(2)} s; restarts players saw (a discontinuity): ${playing.result.restarts} | every segment |`,
       `| relay restarts (gateway metrics) | before measuring: ${restartsBefore}; at the end: ${restartsAfter} | — |`,
-      `| player requests while measuring | ${playing.result.requests} of the ${RELAYS * MINUTES * 30} a player every 2 s would make, ${playing.result.errors} errors | — |`,
+      `| player requests while measuring | ${playing.result.requests} (one a segment: ${RELAYS * MINUTES * 30} for ${RELAYS} relays at 2 s), ${playing.result.errors} errors | — |`,
       `| machine busy | ${load.busy.toFixed(0)} % in all: Vigil (gateway + its ffmpegs) ${(load.vigil / cores).toFixed(0)} % of the machine (${(load.vigil / RELAYS).toFixed(2)} % of one core per relay, of which the gateway ${(load.gateway / RELAYS).toFixed(2)} %), the simulated cameras ${(load.farm / cores).toFixed(0)} %, this benchmark ${benchMachine.toFixed(1)} % | ≤ 75 % |`,
       `| memory | Vigil PSS ${load.pss.toFixed(0)} MiB (${(load.pss / RELAYS).toFixed(1)} MiB per relay) | — |`,
       '',

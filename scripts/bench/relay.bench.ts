@@ -8,7 +8,7 @@
  * Every load loop here is bounded in count and time and stops by itself.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ import { cpuModel, cpuSeconds, machineTicks, percentile } from './proc-stats.js'
 import { writeSection } from './report.js';
 import { api, startGateway, stopGateway, type Gateway } from './gateway-process.js';
 import { measure, openStream, relayPids, watchEachOnce } from './relay-kit.js';
+import { relayRoot } from '../../gateway/src/relay/relay-root.js';
 
 const { values } = parseArgs({ options: { cameras: { type: 'string', default: '20' }, seconds: { type: 'string', default: '60' }, sources: { type: 'string', default: '16' }, only: { type: 'string' } } });
 // --only cold|steady|wall|viewers runs one phase and prints it without touching docs/BENCHMARKS.md (for profiling).
@@ -55,6 +56,24 @@ function cameraAddresses(farm: Farm): CameraAddress[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Bytes of the files under a folder (its subfolders too), in MiB (0 when it is gone). */
+function folderMiB(dir: string): number {
+  let bytes = 0;
+  try {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      try {
+        bytes += statSync(path.join(entry.parentPath, entry.name)).size;
+      } catch {
+        // deleted meanwhile
+      }
+    }
+  } catch {
+    // gone
+  }
+  return bytes / 2 ** 20;
+}
 
 /**
  * Pauses before each cold start, spread over one GOP (one in each tenth of it, at random within,
@@ -107,7 +126,7 @@ async function keepWatching(g: Gateway, urls: readonly string[], seconds: number
 }
 
 /** 200 viewers in a load-generator process of their own (hls-viewers.process.ts), with the machine's and gateway's load meanwhile. */
-async function runViewers(g: Gateway, farm: Farm, urls: string[], seconds: number): Promise<{ result: ViewersResult; busy: number; gatewayCpu: number; relaysCpu: number; farmCpu: number; viewersCpu: number }> {
+async function runViewers(g: Gateway, farm: Farm, urls: string[], seconds: number, mode: 'segments' | 'parts'): Promise<{ result: ViewersResult; busy: number; gatewayCpu: number; relaysCpu: number; farmCpu: number; viewersCpu: number }> {
   const child = fork(path.join(import.meta.dirname, 'hls-viewers.process.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const ticks = machineTicks();
   const gatewayBefore = cpuSeconds(g.child.pid!);
@@ -115,7 +134,7 @@ async function runViewers(g: Gateway, farm: Farm, urls: string[], seconds: numbe
   const relaysBefore = cpuOf(relayPids(g.child.pid!));
   const farmBefore = cpuOf(farm.pids());
   const started = performance.now();
-  child.send({ base: g.base, urls, seconds });
+  child.send({ base: g.base, urls, seconds, mode });
   let viewersCpu = 0;
   const result = await new Promise<ViewersResult>((resolve, reject) => {
     child.once('message', (m) => {
@@ -137,9 +156,12 @@ async function viewersOnly(g: Gateway, farm: Farm, ids: string[]): Promise<void>
   const opened = await Promise.all(ids.slice(0, 50).map((id) => openStream(g, id, 'main')));
   console.log(`viewers: ${opened.filter((o) => o.seconds !== null).length}/50 relays playing`);
   const urls = await Promise.all(Array.from({ length: 200 }, (_, i) => api<{ url: string }>(g, 'GET', `/api/cameras/${ids[i % 50]!}/stream?profile=main`).then((r) => r.url)));
-  const { result, busy, gatewayCpu, relaysCpu, farmCpu, viewersCpu } = await runViewers(g, farm, urls, SECONDS);
-  const p = result.playlistMs;
-  console.log(`viewers: ${result.requests} requests, ${result.errors} errors ${JSON.stringify(result.errorKinds)}; playlist p50 ${percentile(p, 50).toFixed(1)} p95 ${percentile(p, 95).toFixed(1)} ms; machine ${busy.toFixed(0)} %; % of a core: gateway ${gatewayCpu.toFixed(0)}, its ffmpegs ${relaysCpu.toFixed(0)}, simulated cameras ${farmCpu.toFixed(0)}, viewers process ${viewersCpu.toFixed(0)}; ${(result.segmentBytes / SECONDS / 2 ** 20).toFixed(1)} MiB/s`);
+  for (const mode of ['segments', 'parts'] as const) {
+    const { result, busy, gatewayCpu, relaysCpu, farmCpu, viewersCpu } = await runViewers(g, farm, urls, SECONDS, mode);
+    const p = result.playlistMs;
+    const late = result.partLatenessMs;
+    console.log(`viewers (${mode}): ${result.requests} requests, ${result.errors} errors ${JSON.stringify(result.errorKinds)}; playlist p50 ${percentile(p, 50).toFixed(1)} p95 ${percentile(p, 95).toFixed(1)} ms; part lateness p50 ${percentile(late, 50).toFixed(0)} p95 ${percentile(late, 95).toFixed(0)} ms; machine ${busy.toFixed(0)} %; % of a core: gateway ${gatewayCpu.toFixed(0)}, its ffmpegs ${relaysCpu.toFixed(0)}, simulated cameras ${farmCpu.toFixed(0)}, viewers process ${viewersCpu.toFixed(0)}; ${(result.segmentBytes / SECONDS / 2 ** 20).toFixed(1)} MiB/s`);
+  }
 }
 
 /** `--only wall`: the 64-tile wall through Vigil, then 64 bare ffmpegs, printed, nothing written. */
@@ -148,7 +170,7 @@ async function wallOnly(g: Gateway, cams: CameraAddress[], ids: string[], scratc
   const wall = await Promise.all(wallIds.map((id) => openStream(g, id, 'main').catch((err: unknown) => ({ seconds: null, url: '', apiSeconds: null, status: String(err).slice(0, 80) }))));
   const times = wall.flatMap((w) => (w.seconds === null ? [] : [w.seconds]));
   const metrics = await (await fetch(`${g.base}/metrics`, { headers: { authorization: `Bearer ${g.token}` } })).text();
-  console.log(`wall: failures ${JSON.stringify(wall.filter((w) => w.seconds === null).map((w) => w.status))}; ${metrics.split('\n').filter((l) => l.startsWith('vigil_relay_restarts_total')).join(', ')}`);
+  console.log(`wall: failures ${JSON.stringify(wall.filter((w) => w.seconds === null).map((w) => w.status))}; ${metrics.split('\n').filter((l) => l.startsWith('vigil_relay_restarts_total') || l.startsWith('vigil_relay_start_seconds_bucket')).join(', ')}`);
   const api = wall.flatMap((w) => (w.apiSeconds === null ? [] : [w.apiSeconds]));
   console.log(`wall: vigil ${times.length}/${WALL} p50 ${percentile(times, 50).toFixed(2)} p95 ${percentile(times, 95).toFixed(2)} s; of which the stream API call p50 ${percentile(api, 50).toFixed(2)} p95 ${percentile(api, 95).toFixed(2)} s`);
   await sleep(35_000);
@@ -214,6 +236,8 @@ async function main(): Promise<void> {
     const watching = keepWatching(g, urls, SECONDS + 15);
     await sleep(10_000);
     const vigilSteady = await measure(() => [g.child.pid!, ...relayPids(g.child.pid!)], SECONDS, g.child.pid);
+    // Both keep their fMP4 or TS files on tmpfs: RAM outside their PSS, counted for both to compare alike.
+    const vigilFilesMiB = folderMiB(relayRoot(null, dataDir));
     console.log(`steady: vigil ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} %/camera, of which gateway ${(vigilSteady.leadCpuPercent / STEADY).toFixed(2)} %`);
     await watching;
     const bare: ChildProcess[] = [];
@@ -223,8 +247,9 @@ async function main(): Promise<void> {
     }
     await sleep(10_000);
     const bareSteady = await measure(() => bare.map((b) => b.pid!).filter(Boolean), SECONDS);
+    const bareFilesMiB = Array.from({ length: STEADY }, (_, i) => folderMiB(path.join(scratch, `steady${i}`))).reduce((a, b) => a + b, 0);
     for (const b of bare) b.kill('SIGKILL');
-    if (ONLY === 'steady') return console.log(`steady: bare ${(bareSteady.cpuPercent / STEADY).toFixed(2)} %/camera, PSS vigil ${(vigilSteady.pss / STEADY).toFixed(1)} bare ${(bareSteady.pss / STEADY).toFixed(1)} MiB`);
+    if (ONLY === 'steady') return console.log(`steady: bare ${(bareSteady.cpuPercent / STEADY).toFixed(2)} %/camera, PSS vigil ${(vigilSteady.pss / STEADY).toFixed(1)} MiB + ${(vigilFilesMiB / STEADY).toFixed(1)} MiB of files, bare ${(bareSteady.pss / STEADY).toFixed(1)} MiB + ${(bareFilesMiB / STEADY).toFixed(1)} MiB of segment files`);
     // Let the steady relays go idle before the wall test.
     await sleep(35_000);
 
@@ -238,10 +263,12 @@ async function main(): Promise<void> {
 
     // 4. 200 viewers across 50 of those cameras for SECONDS: playlist every second, new segments fetched.
     const viewerUrls = await Promise.all(Array.from({ length: 200 }, (_, i) => api<{ url: string }>(g, 'GET', `/api/cameras/${wallIds[i % 50]!}/stream?profile=main`).then((r) => r.url)));
-    const viewers = await runViewers(g, farm, viewerUrls, SECONDS);
+    const viewers = await runViewers(g, farm, viewerUrls, SECONDS, 'segments');
     const { requests, errors, errorKinds } = viewers.result;
     const latencies = viewers.result.playlistMs;
     const viewersBusy = viewers.busy;
+    // The same 200 viewers as LL-HLS players (what a wall tile on a cold relay is).
+    const ll = await runViewers(g, farm, viewerUrls, SECONDS, 'parts');
 
     // 5. Baseline for the wall: 64 bare ffmpegs (default options) started at once on the same
     // cameras, once Vigil's relays have gone idle — what this machine and farm allow anyway.
@@ -255,7 +282,7 @@ async function main(): Promise<void> {
       `Run ${started.toISOString()} on ${os.cpus().length} × ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ffmpeg 5.1 (Debian).`,
       `Command: \`node --import tsx scripts/bench/relay.bench.ts --cameras ${STEADY} --seconds ${SECONDS} --sources ${SOURCES}\`. Cameras: simulated 1920x1080 25 fps, ~3 Mbit/s H.264, 2 s GOP (clip farm on 127.95.x.y, Digest auth); the farm runs on the same machine. ${TOTAL} camera addresses over ${SOURCES} simulated encoders (\`/main?fan=N\`, served from that mount's encoder; one RTSP session and, through Vigil, one relay per address), so the simulator does not take the machine from what is measured: with an encoder per address it took 60 % of the machine during the viewers phase. Its clip cameras stream whether watched or not, as a real camera's encoder does (a session joins the live stream and waits for the next key frame), and each encoder is watched once before measuring (the simulator's first session after its start replays a stale key frame). The gateway runs as built (\`dist/\`), with health checks off.`,
       '',
-      '**Cold start** (request → playlist with a segment), one camera at a time, each after a pause that puts it somewhere else in the cameras\' 2 s GOP (one start in each tenth of it), as an operator\'s click would be:',
+      '**Cold start** (request → playable: the playlist answered with its first LL-HLS part, and the init segment and that part fetched), one camera at a time, each after a pause that puts it somewhere else in the cameras\' 2 s GOP (one start in each tenth of it), as an operator\'s click would be:',
       '',
       '| | runs ok | p50 | p95 | goal |',
       '|---|---|---|---|---|',
@@ -264,17 +291,19 @@ async function main(): Promise<void> {
       '',
       `**Steady state**, ${STEADY} cameras each way, ${SECONDS} s measured after 10 s warm-up (main streams, players polling every 2 s):`,
       '',
-      '| | CPU per camera (% of one core) | PSS per camera | machine busy |',
-      '|---|---|---|---|',
-      `| Vigil: gateway process + its ffmpegs | ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} % | ${(vigilSteady.pss / STEADY).toFixed(1)} MiB | ${vigilSteady.busy.toFixed(0)} % |`,
-      `| bare ffmpeg per camera | ${(bareSteady.cpuPercent / STEADY).toFixed(2)} % | ${(bareSteady.pss / STEADY).toFixed(1)} MiB | ${bareSteady.busy.toFixed(0)} % |`,
-      `| ratio Vigil / bare (goal ≤ 1.5×) | ${(vigilSteady.cpuPercent / bareSteady.cpuPercent).toFixed(2)}× | ${(vigilSteady.pss / bareSteady.pss).toFixed(2)}× | |`,
+      '| | CPU per camera (% of one core) | PSS per camera | memory per camera with the segments kept | machine busy |',
+      '|---|---|---|---|---|',
+      `| Vigil: gateway process + its ffmpegs | ${(vigilSteady.cpuPercent / STEADY).toFixed(2)} % | ${(vigilSteady.pss / STEADY).toFixed(1)} MiB | ${((vigilSteady.pss + vigilFilesMiB) / STEADY).toFixed(1)} MiB (PSS + ${(vigilFilesMiB / STEADY).toFixed(1)} MiB of fMP4 files) | ${vigilSteady.busy.toFixed(0)} % |`,
+      `| bare ffmpeg per camera | ${(bareSteady.cpuPercent / STEADY).toFixed(2)} % | ${(bareSteady.pss / STEADY).toFixed(1)} MiB | ${((bareSteady.pss + bareFilesMiB) / STEADY).toFixed(1)} MiB (PSS + ${(bareFilesMiB / STEADY).toFixed(1)} MiB of segment files) | ${bareSteady.busy.toFixed(0)} % |`,
+      `| ratio Vigil / bare (goal ≤ 1.5×) | ${(vigilSteady.cpuPercent / bareSteady.cpuPercent).toFixed(2)}× | ${(vigilSteady.pss / bareSteady.pss).toFixed(2)}× | ${((vigilSteady.pss + vigilFilesMiB) / (bareSteady.pss + bareFilesMiB)).toFixed(2)}× | |`,
       '',
       `**A 64-tile wall opening at once** (1080p main streams: the benchmark farm pushes main streams only): ${wallTimes.length}/${WALL} playable, p50 ${percentile(wallTimes, 50).toFixed(2)} s, p95 ${percentile(wallTimes, 95).toFixed(2)} s, all done in ${wallTotal.toFixed(1)} s (goal: p95 ≤ 6 s, no failures). Baseline in the same run, 64 bare ffmpegs (default options) started at once on the same cameras: ${bareWall.length}/${WALL} produced a segment, p50 ${percentile(bareWall, 50).toFixed(2)} s, p95 ${percentile(bareWall, 95).toFixed(2)} s, all done in ${bareWallTotal.toFixed(1)} s.`,
       '',
-      `**200 HLS viewers across 50 cameras** for ${SECONDS} s: ${requests} requests, ${errors} errors (${((errors / Math.max(1, requests)) * 100).toFixed(3)} %, goal < 0.1 %${errors > 0 ? `: ${Object.entries(errorKinds).map(([k, n]) => `${n} × ${k}`).join(', ')}` : ''}), playlist latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (goal < 200 ms); the machine ${viewersBusy.toFixed(0)} % busy meanwhile; % of one core: the gateway process ${viewers.gatewayCpu.toFixed(0)}, its ffmpegs ${viewers.relaysCpu.toFixed(0)}, the simulated cameras ${viewers.farmCpu.toFixed(0)}, the viewers ${viewers.viewersCpu.toFixed(0)} (64 relays of 1080p main streams running, ${(viewers.result.segmentBytes / SECONDS / 2 ** 20).toFixed(0)} MiB/s of segments served; the viewers are a load generator in a process of their own on the same 2 cores).`,
+      `**200 HLS viewers across 50 cameras** for ${SECONDS} s, each asking for the playlist every second and fetching each new segment: ${requests} requests, ${errors} errors (${((errors / Math.max(1, requests)) * 100).toFixed(3)} %, goal < 0.1 %${errors > 0 ? `: ${Object.entries(errorKinds).map(([k, n]) => `${n} × ${k}`).join(', ')}` : ''}), playlist latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms (goal < 200 ms); the machine ${viewersBusy.toFixed(0)} % busy meanwhile; % of one core: the gateway process ${viewers.gatewayCpu.toFixed(0)}, its ffmpegs ${viewers.relaysCpu.toFixed(0)}, the simulated cameras ${viewers.farmCpu.toFixed(0)}, the viewers ${viewers.viewersCpu.toFixed(0)} (64 relays of 1080p main streams running, ${(viewers.result.segmentBytes / SECONDS / 2 ** 20).toFixed(0)} MiB/s of segments served; the viewers are a load generator in a process of their own on the same 2 cores).`,
       '',
-      'Where the time goes on this 2-core machine (farm, gateway, ffmpegs and load generator together): one ffmpeg start costs ~0.1 s of CPU before it reads a byte (Debian\'s ffmpeg loads 215 shared libraries), so 64 at once are ~3 s of both cores; then each waits for its camera\'s next key frame (0–2 s) and one GOP (2 s): with segments cut at key frames, a cold start cannot beat ~3 s at the median and ~3.9 s at p95 on a 2 s GOP, whatever the relay does. The same-run bare-ffmpeg baselines for cold start and the wall are over the goals too.',
+      `The same 200 viewers as **LL-HLS players** for ${SECONDS} s (a blocking playlist request for the next part, then the part): ${ll.result.requests} requests, ${ll.result.errors} errors (${((ll.result.errors / Math.max(1, ll.result.requests)) * 100).toFixed(3)} %${ll.result.errors > 0 ? `: ${Object.entries(ll.result.errorKinds).map(([k, n]) => `${n} × ${k}`).join(', ')}` : ''}); each new part came p50 ${percentile(ll.result.partLatenessMs, 50).toFixed(0)} ms, p95 ${percentile(ll.result.partLatenessMs, 95).toFixed(0)} ms later than its duration after the one before (${ll.result.partLatenessMs.length} parts); the machine ${ll.busy.toFixed(0)} % busy; % of one core: the gateway ${ll.gatewayCpu.toFixed(0)}, its ffmpegs ${ll.relaysCpu.toFixed(0)}, the simulated cameras ${ll.farmCpu.toFixed(0)}, the viewers ${ll.viewersCpu.toFixed(0)}.`,
+      '',
+      'Where the time goes on this 2-core machine (farm, gateway, ffmpegs and load generator together): one ffmpeg start costs ~0.1 s of CPU before it reads a byte (Debian\'s ffmpeg loads 215 shared libraries) and ~0.1 s more to probe a 1080p stream, so 64 at once are ~6 s of both cores; then each waits for its camera\'s next key frame (0–2 s) and one part (0.4 s). A player that waits for a whole first segment (bare ffmpeg\'s HLS) waits a whole GOP (2 s) more.',
       '',
       'Many relays for many minutes: the "HLS relay soak" sections (`scripts/bench/relay-soak.bench.ts`).',
     );

@@ -61,3 +61,23 @@ export function descendantsOf(pid: number): Array<{ pid: number; cmdline: string
   }
   return found;
 }
+
+/**
+ * Relay ffmpegs started by this process (each has VIGIL_RELAY=<relay key> in its environment),
+ * for one relay key or all of them.
+ */
+export function relayProcesses(key?: string): Array<{ pid: number; key: string }> {
+  const found: Array<{ pid: number; key: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (parentOf(Number(entry)) !== process.pid) continue;
+      const relay = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').find((v) => v.startsWith('VIGIL_RELAY='));
+      const relayKey = relay?.slice('VIGIL_RELAY='.length);
+      if (relayKey !== undefined && (key === undefined || relayKey === key)) found.push({ pid: Number(entry), key: relayKey });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHlsArgv } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
+import { Fmp4FileTail, type FragmentRange } from '../../gateway/src/adapters/ffmpeg/fmp4-file-tail.js';
+import { buildHlsArgv, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
-import { ffprobeStreams } from '../helpers/media-probe.js';
 
 let farm: Farm;
 const out = mkdtempSync(path.join(os.tmpdir(), 'vigil-hls-'));
@@ -19,65 +19,101 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-/** Runs ffmpeg with the relay's argv for `seconds`, then stops it as the relay would. */
-async function relayFor(seconds: number, settings: Parameters<typeof buildHlsArgv>[0]): Promise<void> {
+interface Fragment {
+  readonly range: FragmentRange;
+  readonly durationS: number;
+  readonly independent: boolean;
+  readonly bytes: Buffer;
+}
+
+/** Runs ffmpeg with the relay's argv for `seconds`, following its files as the relay does. */
+async function relayFor(seconds: number, settings: HlsRelaySettings): Promise<{ init: Buffer; fragments: Fragment[]; files: string[] }> {
+  mkdirSync(settings.outputDir, { recursive: true });
   const child = spawn('ffmpeg', buildHlsArgv(settings), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let init: Buffer | null = null;
+  const ranges: Array<Omit<Fragment, 'bytes'>> = [];
+  const tail = new Fmp4FileTail(settings.outputDir, {
+    onInit: (bytes) => (init = bytes),
+    onFragment: (range, durationS, independent) => ranges.push({ range, durationS, independent }),
+    onError: (err) => {
+      throw err;
+    },
+  });
+  tail.start();
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   await new Promise((r) => setTimeout(r, seconds * 1000));
-  const exited = new Promise((r) => child.once('exit', r));
+  const exited = new Promise((r) => child.once('close', r));
   child.kill('SIGTERM');
   await exited;
-  if (!existsSync(path.join(settings.outputDir, 'index.m3u8'))) throw new Error(`no playlist; ffmpeg said: ${stderr}`);
+  tail.poll();
+  tail.close();
+  if (!init) throw new Error(`no init segment; ffmpeg said: ${stderr}`);
+  const fragments = ranges.map((f) => ({ ...f, bytes: readFileSync(f.range.file).subarray(f.range.offset, f.range.offset + f.range.length) }));
+  return { init, fragments, files: readdirSync(settings.outputDir) };
 }
 
-const settings = (name: string, dir: string, extra: Partial<Parameters<typeof buildHlsArgv>[0]> = {}) => ({
+const settings = (name: string, extra: Partial<HlsRelaySettings> = {}): HlsRelaySettings => ({
+  outputDir: path.join(out, `${name}-${Math.random().toString(36).slice(2)}`),
   inputUrl: farm.cameras.find((c) => c.name === name)!.rtspUrl,
-  outputDir: dir,
-  sourceCodec: 'h264' as const,
+  sourceCodec: 'h264',
   transcodeToH264: false,
   gopSeconds: 1,
+  partTargetS: 0.5,
   socketTimeoutS: 5,
-  playlistLength: 6,
   transcodeKbps: 800,
   ...extra,
 });
 
-function freshDir(name: string): string {
-  const dir = path.join(out, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  return dir;
+/** What ffprobe says of the init segment followed by the fragments. */
+function probe(init: Buffer, fragments: Fragment[]): { codec: string; tag: string; frames: number } {
+  const file = path.join(out, `${Math.random().toString(36).slice(2)}.mp4`);
+  writeFileSync(file, Buffer.concat([init, ...fragments.map((f) => f.bytes)]));
+  const [codec, tag, frames] = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,codec_tag_string,nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim().split(',');
+  return { codec: codec!, tag: tag!, frames: Number(frames) };
 }
 
-describe('the relay argv with real ffmpeg 5.1 and simulated cameras', () => {
-  it('H.264: MPEG-TS segments of about one GOP', async () => {
-    const dir = freshDir('avc');
-    await relayFor(6, settings('avc', dir));
-    const playlist = readFileSync(path.join(dir, 'index.m3u8'), 'utf8');
-    expect(playlist).toContain('#EXT-X-TARGETDURATION');
-    const segments = readdirSync(dir).filter((f) => /^seg_\d{6}\.ts$/.test(f));
-    expect(segments.length).toBeGreaterThanOrEqual(3);
-    const probe = await ffprobeStreams(path.join(dir, segments[1]!));
-    expect(probe.streams).toEqual([expect.objectContaining({ codec_name: 'h264' })]);
+/** Seconds from the first fragment to each one that starts with a key frame. */
+function keyFrameTimes(fragments: Fragment[]): number[] {
+  let at = 0;
+  const times: number[] = [];
+  for (const f of fragments) {
+    if (f.independent) times.push(Math.round(at * 10) / 10);
+    at += f.durationS;
+  }
+  return times;
+}
+
+describe('the relay argv with real ffmpeg 5.1 and simulated cameras, followed as the relay does', () => {
+  it('H.264: fragments of at most a part target, a key frame opening one each GOP', async () => {
+    const { init, fragments, files } = await relayFor(5, settings('avc'));
+    expect(fragments.length).toBeGreaterThanOrEqual(6);
+    // A file a GOP, named as the relay follows them; each starts with a key frame.
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.every((f) => /^\d+\.mp4$/.test(f))).toBe(true);
+    for (const f of fragments.filter((x) => x.range.offset < 2000)) expect(f.independent).toBe(true);
+    for (const f of fragments) expect(f.durationS).toBeLessThanOrEqual(0.5);
+    // The first fragment starts at a key frame: a player can start there.
+    expect(fragments[0]!.independent).toBe(true);
+    const keys = keyFrameTimes(fragments);
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    keys.slice(1).forEach((t, i) => expect(t - keys[i]!).toBeCloseTo(1, 0)); // the camera's 1 s GOP
+    expect(probe(init, fragments)).toMatchObject({ codec: 'h264', tag: 'avc1' });
   });
 
-  it('H.265: fMP4 segments with an init segment', async () => {
-    const dir = freshDir('hevc');
-    await relayFor(6, settings('hevc', dir, { sourceCodec: 'h265' }));
-    expect(readFileSync(path.join(dir, 'index.m3u8'), 'utf8')).toContain('#EXT-X-MAP:URI="init.mp4"');
-    expect(existsSync(path.join(dir, 'init.mp4'))).toBe(true);
-    expect(readdirSync(dir).filter((f) => /^seg_\d{6}\.m4s$/.test(f)).length).toBeGreaterThanOrEqual(3);
-    const probe = await ffprobeStreams(path.join(dir, 'index.m3u8'));
-    expect(probe.streams).toEqual([expect.objectContaining({ codec_name: 'hevc' })]);
+  it('H.265: tagged hvc1', async () => {
+    const { init, fragments } = await relayFor(4, settings('hevc', { sourceCodec: 'h265' }));
+    expect(fragments[0]!.independent).toBe(true);
+    const probed = probe(init, fragments);
+    expect(probed).toMatchObject({ codec: 'hevc', tag: 'hvc1' });
+    expect(probed.frames).toBeGreaterThanOrEqual(15);
   });
 
-  it('H.265 transcoded: H.264 MPEG-TS segments', async () => {
-    const dir = freshDir('transcode');
-    await relayFor(7, settings('hevc', dir, { sourceCodec: 'h265', transcodeToH264: true }));
-    const segments = readdirSync(dir).filter((f) => /^seg_\d{6}\.ts$/.test(f));
-    expect(segments.length).toBeGreaterThanOrEqual(2);
-    const probe = await ffprobeStreams(path.join(dir, segments[0]!));
-    expect(probe.streams).toEqual([expect.objectContaining({ codec_name: 'h264' })]);
+  it('H.265 transcoded: H.264 with a key frame each GOP', async () => {
+    const { init, fragments } = await relayFor(6, settings('hevc', { sourceCodec: 'h265', transcodeToH264: true }));
+    expect(probe(init, fragments)).toMatchObject({ codec: 'h264', tag: 'avc1' });
+    const keys = keyFrameTimes(fragments);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    keys.slice(1).forEach((t, i) => expect(t - keys[i]!).toBeCloseTo(1, 0));
   });
 });

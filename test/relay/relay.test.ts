@@ -1,14 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
+import { fragmentTiming } from '../../gateway/src/adapters/ffmpeg/fmp4-boxes.js';
 import { relayRoot } from '../../gateway/src/relay/relay-root.js';
 import { call, seedCatalog, type Catalog } from '../helpers/catalog-fixture.js';
-import { isAlive, processesMatching, waitUntil } from '../helpers/process-table.js';
+import { isAlive, processesMatching, relayProcesses, waitUntil } from '../helpers/process-table.js';
+import { writePidFile } from '../../gateway/src/relay/relay-pid-files.js';
 import { startTestVigil, type TestVigil } from '../helpers/test-vigil.js';
 
 let farm: Farm;
@@ -64,7 +66,7 @@ async function streamUrl(camera: string, query = ''): Promise<string> {
   return (res.body as { url: string }).url;
 }
 
-const get = (url: string) => request(vigil.app).get(url).buffer(true).parse((res, cb) => {
+const get = (url: string, app = vigil.app) => request(app).get(url).buffer(true).parse((res, cb) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
@@ -83,29 +85,112 @@ function jpegSize(jpeg: Buffer): { width: number; height: number } | null {
 }
 
 function segmentsOf(playlist: string): string[] {
-  return playlist.split('\n').filter((l) => /^seg_\d{6}\.(ts|m4s)$/.test(l.trim()));
+  return playlist.split('\n').filter((l) => /^seg_\d+\.m4s$/.test(l.trim()));
 }
 
-const relayFfmpegs = () => processesMatching(root).filter((p) => p.cmdline.startsWith('ffmpeg') || p.cmdline.includes('/ffmpeg'));
+/** The LL-HLS parts a playlist lists, in order, with their segment's media sequence number. */
+function partsOf(playlist: string): Array<{ uri: string; msn: number }> {
+  return [...playlist.matchAll(/#EXT-X-PART:[^\n]*URI="(part_(\d+)_\d+\.m4s)"/g)].map((m) => ({ uri: m[1]!, msn: Number(m[2]) }));
+}
+
+const mediaSequence = (playlist: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(playlist)?.[1] ?? NaN);
+const initOf = (playlist: string) => [...playlist.matchAll(/#EXT-X-MAP:URI="(init_\d+\.mp4)"/g)].map((m) => m[1]!).at(-1)!;
+
+/** Video codecs ffprobe finds in an init segment followed by media. */
+function probeCodecs(init: Buffer, media: Buffer): string[] {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vigil-seg-')), 'media.mp4');
+  writeFileSync(file, Buffer.concat([init, media]));
+  return execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+}
+
+/** Frames ffmpeg decodes from an init segment followed by media (0 for undecodable bytes). */
+function decodedFrames(init: Buffer, media: Buffer): number {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vigil-seg-')), 'media.mp4');
+  writeFileSync(file, Buffer.concat([init, media]));
+  const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(out.trim()) || 0;
+}
 
 describe('HLS relay', () => {
-  it('answers the first playlist request once it has a segment, and segments advance', async () => {
+  it('answers the first playlist request once it has a part (LL-HLS), and parts and segments advance', async () => {
     const url = await streamUrl('avc');
     const first = await get(url);
     expect(first.status).toBe(200);
     expect(first.headers['content-type']).toContain('mpegurl');
     const playlist = (first.body as Buffer).toString();
-    expect(segmentsOf(playlist).length).toBeGreaterThanOrEqual(1);
-    const segment = await get(url.replace('index.m3u8', segmentsOf(playlist)[0]!));
-    expect(segment.status).toBe(200);
-    expect((segment.body as Buffer)[0]).toBe(0x47); // MPEG-TS sync byte
+    expect(playlist).toMatch(/#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1\.500/);
+    expect(playlist).toMatch(/#EXT-X-PART-INF:PART-TARGET=0\.500/);
+    const parts = partsOf(playlist);
+    expect(parts.length).toBeGreaterThanOrEqual(1);
+    const init = (await get(url.replace('index.m3u8', initOf(playlist)))).body as Buffer;
+    expect(init.subarray(4, 8).toString()).toBe('ftyp');
+    const part = await get(url.replace('index.m3u8', parts[0]!.uri));
+    expect(part.status).toBe(200);
+    expect(part.headers['content-type']).toBe('video/mp4');
+    expect((part.body as Buffer).subarray(4, 8).toString()).toBe('moof');
+    // The first part starts at a key frame: a player decodes it with the init segment alone.
+    expect(playlist).toMatch(/#EXT-X-PART:DURATION=[\d.]+,URI="part_\d+_0\.m4s",INDEPENDENT=YES/);
+    expect(decodedFrames(init, part.body as Buffer)).toBeGreaterThanOrEqual(1);
     // Written as it is: exact length, not cacheable, and no ETag (hashing every segment costs CPU).
-    expect(segment.headers).toMatchObject({ 'cache-control': 'no-store', 'content-length': String((segment.body as Buffer).length) });
-    expect(segment.headers.etag).toBeUndefined();
+    expect(part.headers).toMatchObject({ 'cache-control': 'no-store', 'content-length': String((part.body as Buffer).length) });
+    expect(part.headers.etag).toBeUndefined();
     await new Promise((r) => setTimeout(r, 3000));
-    const later = (await get(url)).body as Buffer;
-    const sequence = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0) + segmentsOf(text).length;
-    expect(sequence(later.toString())).toBeGreaterThan(sequence(playlist));
+    const later = ((await get(url)).body as Buffer).toString();
+    expect(mediaSequence(later) + segmentsOf(later).length).toBeGreaterThan(mediaSequence(playlist) + segmentsOf(playlist).length);
+    // A whole segment is its parts, in order (players without LL-HLS fetch segments).
+    const segment = segmentsOf(later)[0]!;
+    const msn = Number(/\d+/.exec(segment)![0]);
+    const itsParts = partsOf(later).filter((p) => p.msn === msn);
+    expect(itsParts.length).toBeGreaterThanOrEqual(2);
+    const joined = Buffer.concat(await Promise.all(itsParts.map(async (p) => (await get(url.replace('index.m3u8', p.uri))).body as Buffer)));
+    expect(((await get(url.replace('index.m3u8', segment))).body as Buffer).equals(joined)).toBe(true);
+    expect(decodedFrames(init, joined)).toBeGreaterThanOrEqual(10); // 1 s GOP at 10 fps
+    // One timeline across segments (ffmpeg's files each start at 0): the next starts where this one ends.
+    const next = segmentsOf(later)[1]!;
+    const nextBytes = (await get(url.replace('index.m3u8', next))).body as Buffer;
+    const duration = Number(new RegExp(`#EXTINF:([\\d.]+),\\n${segment}`).exec(later)![1]);
+    const decodeTime = (bytes: Buffer) => fragmentTiming(bytes.subarray(8)).decodeTime!.ticks / 90_000;
+    expect(decodeTime(nextBytes) - decodeTime(joined)).toBeCloseTo(duration, 2);
+  });
+
+  it('keeps on tmpfs only the files of the segments it serves, one a GOP', async () => {
+    const url = await streamUrl('avc');
+    // Well past the first segments: they left the playlist, then their grace after it.
+    const sequence = async () => mediaSequence(((await get(url)).body as Buffer).toString());
+    for (let i = 0; i < 40 && (await sequence()) < 7; i += 1) await new Promise((r) => setTimeout(r, 500));
+    expect(await sequence()).toBeGreaterThanOrEqual(7);
+    const dir = vigil.services.relays.get(`${cameraIds.avc}:sub:copy`)!.dir;
+    const runs = readdirSync(dir);
+    expect(runs.every((name) => /^\d+$/.test(name))).toBe(true);
+    const files = readdirSync(path.join(dir, runs.at(-1)!)).map((name) => Number(/^(\d+)\.mp4$/.exec(name)![1])).sort((a, b) => a - b);
+    // 4 listed segments and the open one, and as many retired ones still served (RFC 8216 §6.2.2).
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(files.length).toBeLessThanOrEqual(11);
+    expect(files[0]).toBeGreaterThan(0);
+  });
+
+  it('holds a blocking playlist request until the part it asks for exists (LL-HLS)', async () => {
+    const url = await streamUrl('avc');
+    const now = ((await get(url)).body as Buffer).toString();
+    const last = partsOf(now).at(-1)!;
+    const index = Number(/_(\d+)\.m4s$/.exec(last.uri)![1]);
+    const started = Date.now();
+    const next = ((await get(`${url}?_HLS_msn=${last.msn}&_HLS_part=${index + 1}`)).body as Buffer).toString();
+    const waited = Date.now() - started;
+    // The answer lists something newer than what the last playlist ended with: the next part of
+    // that segment, or the segment complete and the next begun.
+    const newer = partsOf(next).some((p) => p.msn > last.msn || p.uri === `part_${last.msn}_${index + 1}.m4s`) || segmentsOf(next).includes(`seg_${last.msn}.m4s`);
+    expect(newer, next).toBe(true);
+    expect(waited).toBeLessThan(3000); // held (a part is 0.5 s), not timed out (3 target durations)
+    // A part asked for ahead of time (the playlist's preload hint) is answered once it exists.
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="(part_\d+_\d+\.m4s)"/.exec(next)?.[1];
+    expect(hint).toBeDefined();
+    const hinted = await get(url.replace('index.m3u8', hint!));
+    // 404 only if a key frame began a new segment instead: then the playlist lists that one.
+    expect([200, 404]).toContain(hinted.status);
+    if (hinted.status === 200) expect((hinted.body as Buffer).subarray(4, 8).toString()).toBe('moof');
+    // _HLS_part alone is not a request a player may make.
+    expect((await get(`${url}?_HLS_part=1`)).status).toBe(400);
   });
 
   it('serves 20 concurrent viewers from one ffmpeg', async () => {
@@ -113,35 +198,40 @@ describe('HLS relay', () => {
     expect(new Set(urls).size).toBe(20); // one token (and one audited view) each
     const responses = await Promise.all(urls.map((u) => get(u)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
-    const ffmpegs = relayFfmpegs().filter((p) => p.cmdline.includes(`${cameraIds.avc}_sub`));
-    expect(ffmpegs).toHaveLength(1);
+    expect(relayProcesses(`${cameraIds.avc}:sub:copy`)).toHaveLength(1);
     expect(vigil.services.relays.get(`${cameraIds.avc}:sub:copy`)).toBeDefined();
   });
 
   it('never puts camera credentials on any command line', () => {
     const password = farm.cameras[0]!.password;
-    expect(relayFfmpegs().length).toBeGreaterThanOrEqual(1);
+    expect(relayProcesses().length).toBeGreaterThanOrEqual(1);
     expect(processesMatching(password)).toEqual([]);
     expect(processesMatching(encodeURIComponent(password))).toEqual([]);
   });
 
-  it('resumes after ffmpeg is killed with SIGKILL', async () => {
+  it('resumes after ffmpeg is killed with SIGKILL, after a discontinuity', async () => {
     const url = await streamUrl('avc');
-    // Every listed segment fetched: the relay keeps them in memory for the next viewers.
-    const before = segmentsOf(((await get(url)).body as Buffer).toString());
-    for (const name of before) expect((await get(url.replace('index.m3u8', name))).status).toBe(200);
+    const before = ((await get(url)).body as Buffer).toString();
     const relay = vigil.services.relays.get(`${cameraIds.avc}:sub:copy`)!;
+    const runsBefore = readdirSync(relay.dir);
     const pid = relay.pid!;
     process.kill(pid, 'SIGKILL');
     expect(await waitUntil(() => relay.pid !== undefined && relay.pid !== pid && relay.ready, 15_000)).toBe(true);
+    // The new run writes into a fresh folder; the old one stays only while the playlist lists it.
+    const runsAfter = readdirSync(relay.dir);
+    expect(runsAfter.filter((run) => !runsBefore.includes(run))).toHaveLength(1);
+    expect(runsAfter.length).toBeLessThanOrEqual(2);
     const again = await get(url);
     expect(again.status).toBe(200);
-    const after = segmentsOf((again.body as Buffer).toString());
-    expect(after.length).toBeGreaterThanOrEqual(1);
-    // Segment names start over with the new ffmpeg: what players get is the new file, never a kept old one.
-    expect(before).toContain(after[0]);
-    const served = (await get(url.replace('index.m3u8', after[0]!))).body as Buffer;
-    expect(served.equals(readFileSync(path.join(relay.dir, after[0]!)))).toBe(true);
+    const after = (again.body as Buffer).toString();
+    // Media sequence numbers go on; the new run follows a discontinuity, with its own init segment.
+    expect(after).toContain('#EXT-X-DISCONTINUITY\n');
+    expect(initOf(after)).not.toBe(initOf(before));
+    const newest = partsOf(after).at(-1)!;
+    expect(newest.msn).toBeGreaterThan(Math.max(...partsOf(before).map((p) => p.msn)));
+    const init = (await get(url.replace('index.m3u8', initOf(after)))).body as Buffer;
+    const firstOfRun = partsOf(after).find((p) => after.indexOf(p.uri) > after.lastIndexOf('#EXT-X-DISCONTINUITY'))!;
+    expect(decodedFrames(init, (await get(url.replace('index.m3u8', firstOfRun.uri))).body as Buffer)).toBeGreaterThanOrEqual(1);
     const metrics = await call(vigil.app, 'get', '/metrics');
     expect(metrics.text).toMatch(/vigil_relay_restarts_total\{reason="exit"\} [1-9]/);
   });
@@ -149,18 +239,18 @@ describe('HLS relay', () => {
   it('plays H.265 as fMP4, and transcodes it to H.264 on request', async () => {
     const hevc = await streamUrl('hevc', '?profile=main');
     const playlist = ((await get(hevc)).body as Buffer).toString();
-    expect(playlist).toContain('#EXT-X-MAP:URI="init.mp4"');
-    const init = await get(hevc.replace('index.m3u8', 'init.mp4'));
+    const init = await get(hevc.replace('index.m3u8', initOf(playlist)));
     expect(init.status).toBe(200);
     expect((init.body as Buffer).subarray(4, 8).toString()).toBe('ftyp');
+    const part = (await get(hevc.replace('index.m3u8', partsOf(playlist)[0]!.uri))).body as Buffer;
+    expect(probeCodecs(init.body as Buffer, part)).toEqual(['hevc']);
+    expect(decodedFrames(init.body as Buffer, part)).toBeGreaterThanOrEqual(1);
     const transcoded = await streamUrl('hevc', '?profile=main&codec=h264');
     const tPlaylist = ((await get(transcoded)).body as Buffer).toString();
-    const seg = (await get(transcoded.replace('index.m3u8', segmentsOf(tPlaylist)[0]!))).body as Buffer;
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vigil-seg-')), 'seg.ts');
-    writeFileSync(file, seg);
-    const codecs = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', file], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
-    expect(codecs.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(codecs)).toEqual(new Set(['h264']));
+    const tInit = (await get(transcoded.replace('index.m3u8', initOf(tPlaylist)))).body as Buffer;
+    const tPart = (await get(transcoded.replace('index.m3u8', partsOf(tPlaylist)[0]!.uri))).body as Buffer;
+    expect(probeCodecs(tInit, tPart)).toEqual(['h264']);
+    expect(decodedFrames(tInit, tPart)).toBeGreaterThanOrEqual(1);
   });
 
   it('requires a valid token bound to its camera', async () => {
@@ -250,7 +340,7 @@ describe('HLS relay', () => {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (relay.pid) pids.add(relay.pid);
-      await get(url.replace('index.m3u8', 'seg_000001.ts')); // a quick request that keeps it from going idle
+      await get(url.replace('index.m3u8', 'seg_1.m4s')); // a quick request that keeps it from going idle
       await new Promise((r) => setTimeout(r, 500));
     }
     // ffmpeg gives up after its 5 s socket timeout; backoff spaces the retries: a handful, not hundreds.
@@ -271,14 +361,17 @@ describe('HLS relay', () => {
     await farm.setFault('frozen', 'none');
   });
 
-  it('stops an idle relay and removes its folder', async () => {
+  it('stops an idle relay and removes its pid file and folder', async () => {
     const url = await streamUrl('idle');
     await get(url);
     const relay = vigil.services.relays.get(`${cameraIds.idle}:sub:copy`)!;
     const pid = relay.pid!;
-    expect(existsSync(relay.dir)).toBe(true);
+    const pidFile = path.join(root, `${cameraIds.idle}_sub_copy.pid`);
+    expect(readFileSync(pidFile, 'utf8')).toMatch(new RegExp(`^${pid} \\d+$`));
     expect(await waitUntil(() => vigil.services.relays.get(`${cameraIds.idle}:sub:copy`) === undefined, 12_000)).toBe(true);
     expect(await waitUntil(() => !isAlive(pid), 5000)).toBe(true);
+    // Removed once the relay has seen its ffmpeg exit (a moment after the process is gone), with its folder.
+    expect(await waitUntil(() => !existsSync(pidFile), 5000)).toBe(true);
     expect(existsSync(relay.dir)).toBe(false);
   });
 
@@ -312,18 +405,18 @@ describe('HLS relay', () => {
 });
 
 describe('relay processes', () => {
-  it('leaves no ffmpeg and no folder after shutdown, and reaps orphans at boot', async () => {
+  it('leaves no ffmpeg and no relay root after shutdown, and reaps orphans at boot', async () => {
     const extra = await startTestVigil();
     const extraRoot = relayRoot(null, extra.dataDir);
     await extra.close();
     // A clean stop leaves no relay root behind.
     expect(existsSync(extraRoot)).toBe(false);
-    // An orphan as a hard-killed run would leave it: a process naming the relay root, and its pid file.
+    // An orphan as a hard-killed run would leave it: a process and its pid file (and a segment
+    // folder, as versions before in-memory relays kept).
     mkdirSync(path.join(extraRoot, 'stale_sub'), { recursive: true });
-    const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300_000)', extraRoot], { stdio: 'ignore' });
-    await waitUntil(() => processesMatching(extraRoot).some((p) => p.pid === orphan.pid), 5000);
+    const orphan = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300_000)'], { stdio: 'ignore' });
     expect(isAlive(orphan.pid!)).toBe(true);
-    writeFileSync(path.join(extraRoot, 'stale.pid'), String(orphan.pid));
+    writePidFile(extraRoot, 'stale:sub:copy', orphan.pid!);
     const { createVigil } = await import('../../gateway/src/composition.js');
     const { loadConfig } = await import('../../gateway/src/config/config.loader.js');
     const reborn = await createVigil({ config: loadConfig({ env: { VIGIL_DATA_DIR: extra.dataDir, VIGIL_ADMIN_PASSWORD: 'reborn-password-long' }, cwd: process.cwd() }), logger: extra.logger, redactor: new (await import('../../gateway/src/logging/secret-redactor.js')).SecretRedactor(), print: () => undefined });
@@ -338,7 +431,7 @@ describe('relay processes', () => {
     expect(pids.length).toBeGreaterThanOrEqual(1);
     await vigil.services.relays.stop();
     expect(await waitUntil(() => pids.every((p) => !isAlive(p)), 5000)).toBe(true);
-    expect(relayFfmpegs()).toEqual([]);
+    expect(relayProcesses()).toEqual([]);
     expect(existsSync(relayRoot(null, vigil.dataDir))).toBe(false);
   });
 });

@@ -77,7 +77,7 @@ export const configFileSchema = z.strictObject({
     .prefault({}),
   relay: z
     .strictObject({
-      /** Folder of the relays' playlists and segments; null: /dev/shm (tmpfs) or the temp folder, per data folder. */
+      /** Folder of the relays' fMP4 files and pid files; null: /dev/shm (tmpfs) or the temp folder, per data folder. */
       root: z.string().min(1).nullable().default(null),
       /** Stop a relay when no playlist or segment was asked for this long. */
       idleSeconds: z.number().min(1).max(3600).default(30),
@@ -86,12 +86,15 @@ export const configFileSchema = z.strictObject({
       startsPerSecond: z.number().min(0.1).max(1000).default(16),
       // A 64-tile wall opens at once; starts beyond that are spread at startsPerSecond.
       startBurst: z.number().int().min(1).max(1000).default(64),
-      /** The cameras' usual key-frame interval; segments are cut just below it. */
+      /** The cameras' usual key-frame interval: a segment holds one GOP. */
       gopSeconds: z.number().min(0.2).max(10).default(2),
+      /** Longest LL-HLS part: a player can start once the first one is in. */
+      partSeconds: z.number().min(0.2).max(2).default(0.5),
       socketTimeoutSeconds: z.number().min(1).max(60).default(5),
-      playlistLength: z.number().int().min(3).max(30).default(6),
+      /** Complete segments a playlist lists (their files are kept, with the one being made). */
+      playlistLength: z.number().int().min(3).max(30).default(4),
       transcodeKbps: z.number().int().min(100).max(20_000).default(1500),
-      /** A relay with no new segment for this many target durations is restarted. */
+      /** A relay with no new video for this many target durations is restarted. */
       stallFactor: z.number().min(2).max(20).default(4),
       startTimeoutSeconds: z.number().min(2).max(120).default(15),
       /** Lifetime of a tokenised playlist address. */

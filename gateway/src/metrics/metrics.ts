@@ -76,11 +76,11 @@ export function createMetrics(sources: MetricSources): Metrics {
   const relayRestarts = new Counter({ name: 'vigil_relay_restarts_total', help: 'Relay restarts by reason', labelNames: ['reason'] as const, registers: [registry] });
   const relayStartSeconds = new Histogram({
     name: 'vigil_relay_start_seconds',
-    help: 'From starting ffmpeg to the first segment in the playlist',
+    help: 'From starting ffmpeg to the first LL-HLS part in the playlist',
     buckets: [0.5, 1, 1.5, 2, 3, 4, 6, 8, 12],
     registers: [registry],
   });
-  const streamBytes = new Counter({ name: 'vigil_stream_bytes_total', help: 'Playlist and segment bytes served', registers: [registry] });
+  const streamBytes = new Counter({ name: 'vigil_stream_bytes_total', help: 'Playlist, segment and part bytes served', registers: [registry] });
   registerHealthGauges(registry, sources);
   const probeSeconds = new Histogram({
     name: 'vigil_probe_duration_seconds',

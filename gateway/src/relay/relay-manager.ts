@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { decideUnderCap, isIdle, takeStartToken, type StartBucket } from '../domain/relay-policy.js';
 import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
-import { reapOrphans } from './relay-files.js';
+import { reapOrphans } from './relay-pid-files.js';
 import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
 import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';

@@ -1,22 +1,19 @@
-import { rmSync, watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildHlsArgv } from '../adapters/ffmpeg/hls-argv.js';
+import { Fmp4FileTail, type FragmentRange } from '../adapters/ffmpeg/fmp4-file-tail.js';
 import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-policy.js';
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
-import { cleanDir, PlaylistFile, relayDirName, segmentWrittenRecently, writePidFile } from './relay-files.js';
-import { SegmentCache } from './segment-cache.js';
+import { fragmentFiles } from './fragment-files.js';
+import { LiveWindow } from './live-window.js';
+import { relayDirName, writePidFile } from './relay-pid-files.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
 import type { LaunchedProcess } from '../adapters/process/launched-process.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 
-// While starting, a file watch on the folder sees the first playlist at once; the poll is a fallback.
-const WATCH_STARTING_MS = 500;
-const WATCH_RUNNING_MS = 1000;
-// A segment file written this recently means video is arriving.
-const SEGMENT_FRESH_MS = 3000;
-// Segments kept in memory per relay: the newest, which players are fetching, and two before it.
-const CACHED_SEGMENTS = 3;
+// How often a relay checks that its video still flows (a stall is a few target durations).
+const WATCH_MS = 1000;
 
 export type RestartReason = 'exit' | 'stall' | 'codec' | 'start-timeout';
 
@@ -33,9 +30,12 @@ export interface RelaySpec {
 }
 
 export interface RelaySettings {
+  /** Where the relays' folders and pid files are kept (tmpfs). */
   readonly root: string;
   readonly ffmpegPath: string;
   readonly gopSeconds: number;
+  /** Longest LL-HLS part, in seconds. */
+  readonly partTargetS: number;
   readonly socketTimeoutS: number;
   readonly playlistLength: number;
   readonly transcodeKbps: number;
@@ -55,7 +55,7 @@ type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
 /**
  * The camera (or the proxy on its behalf) answered ffmpeg's RTSP request with an error before the
- * first segment: unreachable (502), wrong credentials (401, 403), no such stream (404). Waiting
+ * first part: unreachable (502), wrong credentials (401, 403), no such stream (404). Waiting
  * out the start timeout would only keep the viewer from knowing; the relay still retries with
  * backoff, in case the camera comes back.
  */
@@ -73,30 +73,34 @@ const RTSP_FAILURE = /method [A-Z_]+ failed: (\d{3}) ?(.*)$/;
 
 /**
  * One camera profile's relay: one ffmpeg pulling the camera through the credential proxy and
- * writing HLS into its own folder, restarted with backoff when it exits or stalls, until
- * stopped. ffmpeg runs in its own process group and dies with Vigil (PR_SET_PDEATHSIG).
+ * writing fragmented MP4 files into the relay's folder on tmpfs, a subfolder per run; Vigil
+ * follows them (Fmp4FileTail) and serves them as LL-HLS (LiveWindow);
+ * restarted with backoff when it exits or stalls, until stopped. ffmpeg runs in its own process
+ * group and dies with Vigil (PR_SET_PDEATHSIG).
  */
 export class RelaySupervisor {
-  readonly dir: string;
   lastRequestAt = Date.now();
-  readonly #playlist: PlaylistFile;
-  readonly #segments: SegmentCache;
+  readonly window: LiveWindow;
+  /** The relay's folder: one subfolder per ffmpeg run, emptied and removed when the relay stops. */
+  readonly dir: string;
   #child: LaunchedProcess | null = null;
+  #tail: Fmp4FileTail | null = null;
+  #runs = 0;
   #stopped = false;
   #ready = false;
   #attempt = 0;
   #startedAt = 0;
-  #lastSegmentAt = 0;
-  #lastSequence = -1;
+  /** When this run's init segment came: ffmpeg reached the camera and is waiting for video. */
+  #initAt = 0;
+  #lastFragmentAt = 0;
   #codec: 'h264' | 'h265';
   #timer: NodeJS.Timeout | null = null;
   #restartTimer: NodeJS.Timeout | null = null;
   #waiters: Waiter[] = [];
-  /** What the camera answered when the last start failed; cleared by a segment. */
+  /** What the camera answered when the last start failed; cleared by video. */
   #refusal: CameraAnsweredError | null = null;
   #pidFile: string | null = null;
   #release: (() => void) | null = null;
-  #startWatcher: FSWatcher | null = null;
 
   constructor(
     readonly spec: RelaySpec,
@@ -106,20 +110,9 @@ export class RelaySupervisor {
     private readonly logger: Logger,
     private readonly events: RelayEvents,
   ) {
+    this.window = new LiveWindow({ gopSeconds: settings.gopSeconds, partTargetS: settings.partTargetS, playlistLength: settings.playlistLength }, fragmentFiles);
     this.dir = path.join(settings.root, relayDirName(spec.key));
-    this.#playlist = new PlaylistFile(path.join(this.dir, 'index.m3u8'));
-    this.#segments = new SegmentCache(this.dir, CACHED_SEGMENTS);
     this.#codec = spec.codec;
-  }
-
-  /** The playlist as players get it; null before the first one or while restarting. */
-  playlist(): Buffer | null {
-    return this.#playlist.current()?.bytes ?? null;
-  }
-
-  /** A segment or init segment by its (already validated) name; rejects when there is no such file. */
-  segment(name: string): Promise<Buffer> {
-    return this.#segments.read(name, this.#playlist.current()?.bytes.includes(name) ?? false);
   }
 
   get ready(): boolean {
@@ -130,15 +123,16 @@ export class RelaySupervisor {
     return this.#child?.pid;
   }
 
-  /** Someone is waiting for the first segment: the relay is wanted even if no request arrived lately. */
+  /** Someone is waiting for the first part: the relay is wanted even if no request arrived lately. */
   get awaited(): boolean {
     return this.#waiters.length > 0;
   }
 
   /**
-   * Resolves once the playlist has its first segment; rejects after the start timeout, or at once
-   * while the relay waits out its backoff after the camera turned the last start away (the next
-   * start is up to 30 s off: a viewer is told now, not after the timeout).
+   * Resolves once this run's first part is in the playlist (an LL-HLS player can start); rejects
+   * after the start timeout, or at once while the relay waits out its backoff after the camera
+   * turned the last start away (the next start is up to 30 s off: a viewer is told now, not after
+   * the timeout).
    */
   whenReady(timeoutMs: number): Promise<void> {
     if (this.#ready) return Promise.resolve();
@@ -156,7 +150,7 @@ export class RelaySupervisor {
       };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(new Error('relay did not produce a segment in time'));
+        reject(new Error('relay did not produce video in time'));
       }, timeoutMs);
       this.#waiters.push(waiter);
     });
@@ -169,23 +163,51 @@ export class RelaySupervisor {
   }
 
   /**
-   * The playlist is read on each change of it while a start is awaited (every 100 ms of delay is
-   * start latency; polling 64 starting relays that often cost the API thread ~2 s at a wall's start)
-   * and once a second after that: enough to see a stall of a few target durations.
+   * A fresh folder for this run. Earlier runs' folders go, unless the playlist still lists some of
+   * their parts (a restart keeps players going across a discontinuity): nothing stale is kept.
    */
+  #newRunDir(): string {
+    const runDir = path.join(this.dir, String(++this.#runs));
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const listed = this.window.listedFolders();
+    for (const name of readdirSync(this.dir)) {
+      const folder = path.join(this.dir, name);
+      if (!listed.has(folder)) rmSync(folder, { recursive: true, force: true });
+    }
+    mkdirSync(runDir, { mode: 0o700 });
+    return runDir;
+  }
+
+  #follow(runDir: string, child: LaunchedProcess): Fmp4FileTail {
+    const tail = new Fmp4FileTail(runDir, {
+      onInit: (bytes) => {
+        if (this.#child !== child) return;
+        this.#initAt = Date.now();
+        this.window.beginRun(bytes);
+      },
+      onFragment: (range, durationS, independent) => {
+        if (this.#child === child) this.#onFragment(range, durationS, independent);
+      },
+      onError: (err) => {
+        if (this.#child !== child) return;
+        this.logger.warn({ relay: this.spec.key, err: err.message }, 'relay output unreadable; restarting');
+        this.#kill();
+        this.#scheduleRestart('exit');
+      },
+    });
+    tail.start();
+    return tail;
+  }
+
   #scheduleWatch(): void {
     this.#timer = setTimeout(() => {
       this.#watch();
       if (!this.#stopped) this.#scheduleWatch();
-    }, this.#ready ? WATCH_RUNNING_MS : WATCH_STARTING_MS);
+    }, WATCH_MS);
   }
 
   #spawn(): void {
     if (this.#stopped) return;
-    // Every start begins from an empty folder: no stale segments from the last run.
-    cleanDir(this.dir);
-    this.#segments.clear();
-    this.#watchForFirstSegment();
     const lease = this.proxy.lease({
       upstreamUrl: this.spec.upstreamUrl,
       username: this.spec.credentials?.username ?? null,
@@ -193,21 +215,27 @@ export class RelaySupervisor {
       onSdp: (sdp) => this.#onSdp(sdp),
     });
     this.#release = () => lease.release();
+    const runDir = this.#newRunDir();
     const argv = buildHlsArgv({
+      outputDir: runDir,
       inputUrl: lease.url,
-      outputDir: this.dir,
       sourceCodec: this.#codec,
       transcodeToH264: this.spec.transcodeToH264 && this.#codec === 'h265',
       gopSeconds: this.settings.gopSeconds,
+      partTargetS: this.settings.partTargetS,
       socketTimeoutS: this.settings.socketTimeoutS,
-      playlistLength: this.settings.playlistLength,
       transcodeKbps: this.settings.transcodeKbps,
     });
-    const child = this.launcher.launch('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv]);
+    const child = this.launcher.launch('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv], {
+      // Which relay an ffmpeg is, for whoever inspects the machine (ps e, /proc/<pid>/environ).
+      env: { VIGIL_RELAY: this.spec.key },
+    });
     this.#child = child;
     this.#ready = false;
     this.#startedAt = Date.now();
-    this.#lastSequence = -1;
+    this.#initAt = 0;
+    this.#tail?.close();
+    this.#tail = this.#follow(runDir, child);
     child.on('spawn', (pid) => {
       // A child replaced or stopped before its pid arrived is being killed: no pid file for it.
       if (this.#child !== child) return;
@@ -224,6 +252,10 @@ export class RelaySupervisor {
     });
     child.on('exit', (code, signal) => {
       if (this.#child !== child) return;
+      // What ffmpeg wrote last (its last fragment goes out as it exits) is still served.
+      this.#tail?.poll();
+      this.#tail?.close();
+      this.#tail = null;
       this.#child = null;
       this.#release?.();
       if (this.#stopped) return;
@@ -235,22 +267,16 @@ export class RelaySupervisor {
     });
   }
 
-  #watchForFirstSegment(): void {
-    this.#closeStartWatcher();
-    try {
-      const watcher = watch(this.dir, (_event, file) => {
-        if (file === 'index.m3u8' && !this.#ready) this.#watch();
-      });
-      watcher.on('error', () => this.#closeStartWatcher());
-      this.#startWatcher = watcher;
-    } catch {
-      // No watch (inotify limits): the poll still finds the playlist.
+  #onFragment(range: FragmentRange, durationS: number, independent: boolean): void {
+    const now = Date.now();
+    this.window.addFragment(range, durationS, independent);
+    this.#lastFragmentAt = now;
+    if (!this.#ready) {
+      this.#ready = true;
+      this.#refusal = null;
+      this.events.onReady(this.spec.key, now - this.#startedAt);
+      for (const waiter of this.#waiters.splice(0)) waiter.resolve();
     }
-  }
-
-  #closeStartWatcher(): void {
-    this.#startWatcher?.close();
-    this.#startWatcher = null;
   }
 
   #onSdp(sdp: string): void {
@@ -278,52 +304,43 @@ export class RelaySupervisor {
 
   #watch(): void {
     if (this.#stopped || !this.#child) return;
-    const playlist = this.#playlist.current();
+    // In case a change notice was missed (or inotify's limits were reached).
+    this.#tail?.poll();
     const now = Date.now();
-    if (playlist && playlist.segments > 0) {
-      const sequence = playlist.mediaSequence + playlist.segments;
-      if (sequence !== this.#lastSequence) {
-        this.#lastSequence = sequence;
-        this.#lastSegmentAt = now;
-      }
-      if (!this.#ready) {
-        this.#ready = true;
-        this.#refusal = null;
-        this.#closeStartWatcher();
-        this.events.onReady(this.spec.key, now - this.#startedAt);
-        for (const waiter of this.#waiters.splice(0)) waiter.resolve();
-      } else if (isStalled(this.#lastSegmentAt, now, playlist.targetDuration, this.settings.stallFactor)) {
-        this.logger.warn({ relay: this.spec.key }, 'relay stalled: no new segment');
+    if (this.#ready) {
+      if (isStalled(this.#lastFragmentAt, now, this.window.targetDuration, this.settings.stallFactor)) {
+        this.logger.warn({ relay: this.spec.key }, 'relay stalled: no new video');
         this.#kill();
         this.#scheduleRestart('stall');
       }
-    } else if (now - this.#startedAt > this.settings.startTimeoutMs && !this.#receivingVideo(now)) {
+    } else if (now - this.#startedAt > this.settings.startTimeoutMs && !this.#connected(now)) {
       this.#kill();
       this.#scheduleRestart('start-timeout');
     }
   }
 
   /**
-   * A start past its timeout is killed only if no video is arriving. On an overloaded machine a
-   * slow start that is writing its first segment ends sooner than a restart after backoff would
-   * (measured: restarts made a 64-tile wall's tail worse, not better). A start may take up to
-   * twice the timeout this way; a silent camera writes no segment and is restarted as before.
+   * A start past its timeout is killed only if ffmpeg has not reached the camera. On an overloaded
+   * machine a slow start that has its init segment ends sooner than a restart after backoff would
+   * (measured: restarts made a 64-tile wall's tail worse, not better). A start may take up to twice
+   * the timeout this way; a silent camera sends nothing and is restarted as before.
    */
-  #receivingVideo(now: number): boolean {
-    return now - this.#startedAt < 2 * this.settings.startTimeoutMs && segmentWrittenRecently(this.dir, now, SEGMENT_FRESH_MS);
+  #connected(now: number): boolean {
+    return this.#initAt > 0 && now - this.#startedAt < 2 * this.settings.startTimeoutMs;
   }
 
   #kill(): void {
     const child = this.#child;
     this.#child = null;
+    this.#tail?.close();
+    this.#tail = null;
     this.#release?.();
     child?.kill('SIGKILL');
   }
 
-  /** Stops for good: kills ffmpeg's process group, removes the folder, fails pending waiters. */
+  /** Stops for good: kills ffmpeg's process group, fails pending waiters, ends blocked requests. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#closeStartWatcher();
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
     this.#timer = null;
@@ -337,9 +354,11 @@ export class RelaySupervisor {
       clearTimeout(force);
     }
     this.#child = null;
+    this.#tail?.close();
+    this.#tail = null;
     this.#release?.();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('relay stopped'));
-    this.#segments.clear();
+    this.window.clearWaiters();
     rmSync(this.dir, { recursive: true, force: true });
     if (this.#pidFile) rmSync(this.#pidFile, { force: true });
   }

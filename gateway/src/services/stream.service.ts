@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import { VigilError } from '../domain/errors.js';
 import { buildStreamUrl } from '../domain/stream-address.js';
 import type { Logger } from '../logging/logger.js';
-import { SEGMENT_FILE } from '../relay/relay-files.js';
+import { STREAM_FILE } from '../relay/live-window.js';
 import type { RelayManager } from '../relay/relay-manager.js';
 import { CameraAnsweredError, type RelaySpec } from '../relay/relay-supervisor.js';
 import type { StreamClaims, StreamTokens } from '../security/stream-token.js';
@@ -13,7 +13,14 @@ import type { ViewService } from './view.service.js';
 
 export type Profile = 'main' | 'sub';
 export type CodecRequest = 'auto' | 'h264';
+/** An LL-HLS blocking playlist reload: answer once the playlist holds this segment (or this part of it). */
+export interface PlaylistBlock {
+  readonly msn: number;
+  readonly part: number | null;
+}
 
+// A blocked playlist or part request is answered after this many target durations at most.
+const HOLD_TARGET_DURATIONS = 3;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{10,1200}\.[A-Za-z0-9_-]{43}$/;
 
 export interface StreamSettings {
@@ -87,12 +94,16 @@ export class StreamService {
     return { started, failed };
   }
 
-  /** One playlist or segment for a token holder. */
-  async serve(token: string, file: string): Promise<{ body: Buffer; contentType: string }> {
+  /**
+   * One playlist, init segment, segment or part for a token holder. A playlist request may block
+   * (LL-HLS `_HLS_msn`/`_HLS_part`) until the playlist holds what the player asks for; a request
+   * for the part the playlist hints at next waits for it.
+   */
+  async serve(token: string, file: string, block: PlaylistBlock | null = null): Promise<{ body: Buffer; contentType: string }> {
     const claims = TOKEN_SHAPE.test(token) ? this.deps.tokens.verify(token, this.deps.clock.now().getTime()) : null;
     if (!claims) throw new VigilError('INVALID_STREAM_TOKEN', 'missing, forged or expired stream token');
-    // Strict names only: nothing that could climb out of the relay folder.
-    if (!SEGMENT_FILE.test(file)) throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file');
+    // Strict names only: the window maps them to its parts' files itself; a name never becomes a path.
+    if (!STREAM_FILE.test(file)) throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file');
     const key = relayKey(claims.c, claims.p, claims.m);
     let spec = this.#specs.get(key);
     if (!spec) {
@@ -109,12 +120,21 @@ export class StreamService {
         relay.lastRequestAt = Date.now();
       }
     }
+    const holdMs = relay.window.targetDuration * HOLD_TARGET_DURATIONS * 1000;
     let body: Buffer | null;
-    try {
-      body = file === 'index.m3u8' ? relay.playlist() : await relay.segment(file);
-    } catch {
-      body = null;
+    if (file === 'index.m3u8') {
+      if (block) await relay.window.waitForPlaylist(block.msn, block.part, holdMs);
+      body = relay.window.playlist();
+    } else {
+      body = relay.window.file(file);
+      const hinted = body ? null : /^part_(\d+)_(\d+)\.m4s$/.exec(file);
+      if (hinted) {
+        await relay.window.waitForPart(Number(hinted[1]), Number(hinted[2]), holdMs);
+        body = relay.window.file(file);
+      }
     }
+    // A request held for seconds still counts as the player being there.
+    relay.lastRequestAt = Date.now();
     if (!body) throw new VigilError('ROUTE_NOT_FOUND', 'no such stream file (yet)');
     this.deps.onBytes(body.length);
     return { body, contentType: contentTypeOf(file) };
@@ -169,7 +189,5 @@ function refusalMessage(err: CameraAnsweredError): string {
 }
 
 function contentTypeOf(file: string): string {
-  if (file.endsWith('.m3u8')) return 'application/vnd.apple.mpegurl';
-  if (file.endsWith('.ts')) return 'video/mp2t';
-  return 'video/mp4';
+  return file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp4';
 }

@@ -1,5 +1,6 @@
 // The light build: no subtitles, alternate audio or DRM — a wall needs none of them.
 import Hls, { type ErrorData } from 'hls.js/light';
+import { bufferedAhead, paceRate } from './buffer-pacer';
 
 export type PlayerEngine = 'native' | 'hls.js';
 
@@ -10,6 +11,13 @@ export interface PlayerOptions {
   readonly onFatal: (reason: string) => void;
   /** Walls keep little buffer (many tiles, live edge); a focused tile may keep more. */
   readonly bufferSeconds: number;
+  /**
+   * Play LL-HLS parts (default): a stream just started plays from its first part, ~0.5 s of video,
+   * instead of its first whole segment. A stream that has been running (a wall's prewarmed next
+   * page) has whole segments: playing those starts sooner (one request, not one per part) and
+   * asks the gateway for about a quarter of the requests.
+   */
+  readonly lowLatency?: boolean;
   /** Force an engine (tests, diagnostics); default: hls.js over Media Source where it runs, native HLS elsewhere. */
   readonly engine?: PlayerEngine | undefined;
 }
@@ -68,6 +76,7 @@ export class LivePlayer {
       this.options.onPlaying?.();
     };
     this.video.addEventListener('timeupdate', onTime);
+    this.video.addEventListener('timeupdate', this.#pace);
   }
 
   #startNative(): void {
@@ -93,6 +102,7 @@ export class LivePlayer {
       liveSyncDurationCount: 2,
       liveMaxLatencyDurationCount: 5,
       enableWorker: true,
+      lowLatencyMode: this.options.lowLatency ?? true,
       manifestLoadingMaxRetry: 2,
       fragLoadingMaxRetry: 2,
     });
@@ -120,6 +130,12 @@ export class LivePlayer {
     hls.attachMedia(this.video);
   }
 
+  /** Slower until some video is buffered ahead (see buffer-pacer.ts). */
+  readonly #pace = () => {
+    const rate = paceRate(bufferedAhead(this.video.buffered, this.video.currentTime), this.video.playbackRate);
+    if (rate !== this.video.playbackRate) this.video.playbackRate = rate;
+  };
+
   #fail(reason: string): void {
     if (this.#destroyed) return;
     this.destroy();
@@ -129,6 +145,7 @@ export class LivePlayer {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.video.removeEventListener('timeupdate', this.#pace);
     if (this.#watchdog !== null) window.clearInterval(this.#watchdog);
     this.#hls?.destroy();
     this.#hls = null;

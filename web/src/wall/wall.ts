@@ -34,6 +34,8 @@ export class Wall {
   readonly #streams: StreamAddresses;
   #cursor: string | undefined;
   #next: Promise<WallPage> | null = null;
+  /** Cameras whose relays the last prewarm started: they have whole segments by the flip. */
+  #prewarmed = new Set<string>();
   #timer: number | null = null;
   #paused = false;
   #selected = 0;
@@ -176,7 +178,11 @@ export class Wall {
     this.#next = next;
     next.then(
       (p) => {
-        if (p.cameras.length > 0) void api('POST', '/api/streams/prewarm', { cameraIds: p.cameras.map((c) => c.id), profile: 'sub' }).catch(() => undefined);
+        if (p.cameras.length === 0) return;
+        void api<{ started: string[] }>('POST', '/api/streams/prewarm', { cameraIds: p.cameras.map((c) => c.id), profile: 'sub' }).then(
+          (r) => (this.#prewarmed = new Set(r.started)),
+          () => undefined,
+        );
       },
       () => undefined,
     );
@@ -246,6 +252,8 @@ export class Wall {
     const flip = this.#flips;
     const player = new LivePlayer(video, url, {
       bufferSeconds: 4,
+      // A prewarmed relay has whole segments by now; a cold one has only parts for a while.
+      lowLatency: !this.#prewarmed.has(camera.id),
       engine: this.options.engine,
       onFatal: (reason) => this.#onDead(tile, camera, reason),
       onPlaying: () => {

@@ -18,7 +18,11 @@ export interface CapturedOutput {
   readonly overflowed: boolean;
 }
 
-export type LauncherRequest = { id: number; command: string; args: string[]; capture?: CaptureLimits };
+export type LauncherRequest = { id: number; command: string; args: string[]; capture?: CaptureLimits; env?: Record<string, string> };
+/** What a long-running child gets added to its environment. */
+export interface LaunchOptions {
+  readonly env: Readonly<Record<string, string>>;
+}
 export type LauncherReply =
   | { type: 'spawn'; id: number; pid: number }
   | { type: 'line'; id: number; text: string }
@@ -60,14 +64,15 @@ export class ProcessLauncher {
   }
 
   /** A long-running child: its stderr comes line by line ('line'), then its exit. */
-  launch(command: string, args: readonly string[], capture?: CaptureLimits): LaunchedProcess {
+  launch(command: string, args: readonly string[], options?: CaptureLimits | LaunchOptions): LaunchedProcess {
     const child = new LaunchedProcess();
     const slot = this.#next++ % this.#threads.length;
     const thread = (this.#threads[slot] ??= this.#startThread(slot));
     const id = ++this.#ids;
     thread.children.set(id, child);
     child.once('exit', () => thread.children.delete(id));
-    thread.worker.postMessage({ id, command, args: [...args], ...(capture && { capture }) } satisfies LauncherRequest);
+    const extra = options && ('env' in options ? { env: { ...options.env } } : { capture: options });
+    thread.worker.postMessage({ id, command, args: [...args], ...extra } satisfies LauncherRequest);
     return child;
   }
 

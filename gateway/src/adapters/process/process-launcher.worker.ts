@@ -54,7 +54,8 @@ function killGroup(pid: number | undefined): void {
 }
 
 port.on('message', (request: LauncherRequest) => {
-  const child = spawn(request.command, request.args, { detached: true, stdio: ['ignore', request.capture ? 'pipe' : 'ignore', 'pipe'] });
+  const env = request.env ? { ...process.env, ...request.env } : process.env;
+  const child = spawn(request.command, request.args, { detached: true, env, stdio: ['ignore', request.capture ? 'pipe' : 'ignore', 'pipe'] });
   child.on('error', () => post({ type: 'exit', id: request.id, code: null, signal: null }));
   if (child.pid === undefined) return; // 'error' follows
   post({ type: 'spawn', id: request.id, pid: child.pid });

@@ -65,16 +65,25 @@ export function streamRoutes(streams: StreamService, snapshots: SnapshotService)
       path: '/streams/:token/:file',
       tag: 'streams',
       access: 'stream-token',
-      summary: 'A playlist or segment; authorised by the signed token in the path, bound to user, camera and view',
+      summary: 'A playlist (LL-HLS, blocking reload with _HLS_msn/_HLS_part), init segment, segment or part; authorised by the signed token in the path, bound to user, camera and view',
       params: z.strictObject({ token: z.string().max(1300), file: z.string().max(64) }),
+      // Players may add other parameters (hls.js: _HLS_skip, cache busters): ignored.
+      query: z
+        .object({
+          _HLS_msn: z.coerce.number().int().min(0).max(1e9).optional(),
+          _HLS_part: z.coerce.number().int().min(0).max(1e4).optional(),
+        })
+        .refine((q) => q._HLS_part === undefined || q._HLS_msn !== undefined, { message: '_HLS_part needs _HLS_msn', path: ['_HLS_part'] }),
       responses: {
         200: { description: 'The file', contentType: 'application/vnd.apple.mpegurl' },
+        400: { description: 'VALIDATION_FAILED (_HLS_part without _HLS_msn)' },
         403: { description: 'INVALID_STREAM_TOKEN' },
         404: { description: 'No such file' },
         503: { description: 'STREAM_UNAVAILABLE / STREAM_CAPACITY' },
       },
-      handle: async ({ params }) => {
-        const file = await streams.serve(params.token, params.file);
+      handle: async ({ params, query }) => {
+        const block = query._HLS_msn === undefined ? null : { msn: query._HLS_msn, part: query._HLS_part ?? null };
+        const file = await streams.serve(params.token, params.file, block);
         return { status: 200, body: file.body, contentType: file.contentType };
       },
     }),
