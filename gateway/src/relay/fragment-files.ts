@@ -19,7 +19,7 @@ export const fragmentFiles: MediaStore = {
       for (const range of ranges) {
         if (range.file !== openFile) {
           if (fd >= 0) closeSync(fd);
-          fd = -1;
+          fd = -1; // closed: if the next open throws, `finally` must not close it again
           fd = openSync(range.file, 'r');
           openFile = range.file;
         }

@@ -6,6 +6,7 @@ import path from 'node:path';
  * hard can kill, at its next boot, the ffmpegs it left behind. Each file holds the pid and the
  * process's start time: a pid reused since by an unrelated process has another start time.
  */
+
 /** A relay's name on disk (its folder, its pid file): camera id and profile, both already validated. */
 export function relayDirName(key: string): string {
   return key.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -35,7 +36,7 @@ export function writePidFile(root: string, key: string, pid: number): string {
 /**
  * Orphans from a previous run that was killed hard: every process named by a pid file in the root
  * that is still the process that file was written for is killed; then the root is emptied (pid
- * files, and the segment folders older versions kept there).
+ * files, and the relays' folders of fMP4 files).
  */
 export function reapOrphans(root: string, kill: (pid: number) => void): number {
   if (!existsSync(root)) {
