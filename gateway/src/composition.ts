@@ -142,6 +142,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         startTimeoutMs: r.startTimeoutSeconds * 1000,
         backoff: { baseMs: 500, maxMs: 30_000, jitter: 0.3 },
         healthyAfterMs: 60_000,
+        keyFrameProbeFromStarts: r.keyFrameProbeFromStarts,
       },
       { maxRelays: r.maxRelays, maxTranscodes: r.maxTranscodes, startsPerSecond: r.startsPerSecond, startBurst: r.startBurst, idleMs: r.idleSeconds * 1000 },
       launcher,

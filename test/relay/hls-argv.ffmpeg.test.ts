@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fmp4FileTail, type FragmentRange } from '../../gateway/src/adapters/ffmpeg/fmp4-file-tail.js';
-import { buildHlsArgv, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
+import { buildHlsArgv, probeArgs, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
+import { PROBE_WITHOUT_PICTURE } from '../../gateway/src/relay/relay-supervisor.js';
 import { startFarm, type Farm } from '../../scripts/sim/farm.js';
 
 let farm: Farm;
@@ -62,6 +63,7 @@ const settings = (name: string, extra: Partial<HlsRelaySettings> = {}): HlsRelay
   partTargetS: 0.5,
   socketTimeoutS: 5,
   transcodeKbps: 800,
+  probe: 'all-frames',
   ...extra,
 });
 
@@ -71,6 +73,13 @@ function probe(init: Buffer, fragments: Fragment[]): { codec: string; tag: strin
   writeFileSync(file, Buffer.concat([init, ...fragments.map((f) => f.bytes)]));
   const [codec, tag, frames] = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,codec_tag_string,nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim().split(',');
   return { codec: codec!, tag: tag!, frames: Number(frames) };
+}
+
+/** Each frame's duration in 90 kHz ticks, as ffprobe reads the init segment and the fragments. */
+function frameDurations(init: Buffer, fragments: Fragment[]): number[] {
+  const file = path.join(out, `${Math.random().toString(36).slice(2)}.mp4`);
+  writeFileSync(file, Buffer.concat([init, ...fragments.map((f) => f.bytes)]));
+  return execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
 }
 
 /** Seconds from the first fragment to each one that starts with a key frame. */
@@ -107,6 +116,33 @@ describe('the relay argv with real ffmpeg 5.1 and simulated cameras, followed as
     const probed = probe(init, fragments);
     expect(probed).toMatchObject({ codec: 'hevc', tag: 'hvc1' });
     expect(probed.frames).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each([
+    ['avc', 'h264', 'avc1'],
+    ['hevc', 'h265', 'hvc1'],
+  ] as const)('%s with the key-frame probe: starts at a key frame, every frame evenly timed', async (name, sourceCodec, tag) => {
+    const { init, fragments } = await relayFor(5, settings(name, { sourceCodec, probe: 'key-frames' }));
+    expect(fragments[0]!.independent).toBe(true);
+    expect(probe(init, fragments)).toMatchObject({ codec: sourceCodec === 'h264' ? 'h264' : 'hevc', tag });
+    // The frame rate comes from the packets' times, not from decoded frames: 15 fps is 6000 ticks a frame.
+    const durations = frameDurations(init, fragments);
+    expect(durations.length).toBeGreaterThanOrEqual(15);
+    expect(new Set(durations)).toEqual(new Set([6000]));
+  });
+
+  it('a key-frame probe that meets no key frame ends with the words the relay falls back on', () => {
+    // H.264 with its key-frame (IDR) slices removed: parameter sets and P frames only.
+    const input = path.join(out, 'no-idr.h264');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '3', '-c:v', 'libx264', '-g', '250', '-bf', '0', '-bsf:v', 'filter_units=remove_types=5', '-f', 'h264', input]);
+    const argv = buildHlsArgv(settings('avc', { probe: 'key-frames' }));
+    mkdirSync(argv.at(-1)!.replace('/%d.mp4', ''), { recursive: true });
+    // The relay's argv with the camera swapped for the file (the whitelist and RTSP options go with it).
+    const fileArgv = [...probeArgs({ probe: 'key-frames', gopSeconds: 1, transcodeToH264: false }), '-i', input, ...argv.slice(argv.indexOf('-map'))];
+    const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...fileArgv], { encoding: 'utf8' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.split('\n').some((line) => PROBE_WITHOUT_PICTURE.test(line))).toBe(true);
+    expect(readdirSync(argv.at(-1)!.replace('/%d.mp4', ''))).toEqual([]);
   });
 
   it('H.265 transcoded: H.264 with a key frame each GOP', async () => {

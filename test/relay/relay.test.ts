@@ -39,7 +39,7 @@ beforeAll(async () => {
     main: { gop: 15, fps: 15 },
     sub: { gop: 10, fps: 10 },
   });
-  vigil = await startTestVigil({ env: { VIGIL_CONFIG: configFile('relay:\n  gopSeconds: 1\n  idleSeconds: 4\n  stallFactor: 4\n  startTimeoutSeconds: 12\n') } });
+  vigil = await startTestVigil({ env: { VIGIL_CONFIG: configFile('relay:\n  gopSeconds: 1\n  idleSeconds: 4\n  stallFactor: 4\n  startTimeoutSeconds: 12\n  keyFrameProbeFromStarts: 2\n') } });
   root = relayRoot(null, vigil.dataDir);
   catalog = await seedCatalog(vigil.app);
   for (const c of farm.cameras) {
@@ -207,6 +207,28 @@ describe('HLS relay', () => {
     expect(relayProcesses().length).toBeGreaterThanOrEqual(1);
     expect(processesMatching(password)).toEqual([]);
     expect(processesMatching(encodeURIComponent(password))).toEqual([]);
+  });
+
+  it('starts a burst of relays with the cheaper key-frame probe past relay.keyFrameProbeFromStarts, each one playing', async () => {
+    const names = ['hevc', 'idle', 'frozen', 'hang'];
+    const keys = names.map((n) => `${cameraIds[n]!}:sub:copy`);
+    const urls = await Promise.all(names.map((n) => streamUrl(n, '?profile=sub')));
+    const responses = await Promise.all(urls.map((u) => get(u)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const probes = keys.map((key) => {
+      const [relay] = relayProcesses(key);
+      return readFileSync(`/proc/${relay!.pid}/cmdline`, 'utf8').split('\0').includes('-skip_frame') ? 'key-frames' : 'all-frames';
+    });
+    // The first two start alone enough to probe all frames; the others see two starts in flight.
+    expect(new Set(probes)).toEqual(new Set(['all-frames', 'key-frames']));
+    for (const [i, res] of responses.entries()) {
+      const playlist = (res.body as Buffer).toString();
+      const [part] = partsOf(playlist);
+      const init = (await get(urls[i]!.replace('index.m3u8', initOf(playlist)))).body as Buffer;
+      const media = (await get(urls[i]!.replace('index.m3u8', part!.uri))).body as Buffer;
+      expect(decodedFrames(init, media), names[i]).toBeGreaterThan(0);
+    }
+    for (const key of keys) await vigil.services.relays.close(key);
   });
 
   it('resumes after ffmpeg is killed with SIGKILL, after a discontinuity', async () => {

@@ -15,7 +15,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function relayFiles(): string {
   const dir = path.join(scratch, 'ffmpeg');
   mkdirSync(dir);
-  const argv = buildHlsArgv({ outputDir: dir, inputUrl: 'rtsp://127.0.0.1/x', sourceCodec: 'h264', transcodeToH264: false, gopSeconds: 1, partTargetS: 0.5, socketTimeoutS: 5, transcodeKbps: 800 });
+  const argv = buildHlsArgv({ outputDir: dir, inputUrl: 'rtsp://127.0.0.1/x', sourceCodec: 'h264', transcodeToH264: false, gopSeconds: 1, partTargetS: 0.5, socketTimeoutS: 5, transcodeKbps: 800, probe: 'all-frames' });
   const output = argv.slice(argv.indexOf('segment') - 1);
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '6', '-c:v', 'libx264', '-g', '25', '-bf', '0', ...output]);
   return dir;

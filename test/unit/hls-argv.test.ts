@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHlsArgv, fragmentMicros, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
+import { buildHlsArgv, fragmentMicros, probeArgs, type HlsRelaySettings } from '../../gateway/src/adapters/ffmpeg/hls-argv.js';
 
 const base: HlsRelaySettings = {
   outputDir: '/dev/shm/vigil-relay-0123/cam1_main_copy/3',
@@ -10,6 +10,7 @@ const base: HlsRelaySettings = {
   partTargetS: 0.5,
   socketTimeoutS: 5,
   transcodeKbps: 1500,
+  probe: 'all-frames',
 };
 
 const HEAD = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
@@ -40,6 +41,20 @@ describe('buildHlsArgv', () => {
       '-force_key_frames', 'expr:gte(t,n_forced*2)', '-sc_threshold', '0', '-b:v', '1500k', '-maxrate', '1500k', '-bufsize', '3000k',
       ...FMP4,
     ]);
+  });
+
+  it('probes key frames only for a GOP and a bit, when asked', () => {
+    const KEY_FRAME_INPUT = ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-skip_frame', 'nokey', '-probesize', '4600000', '-analyzeduration', '2300000'];
+    expect(buildHlsArgv({ ...base, probe: 'key-frames' })).toEqual([
+      ...HEAD, '-protocol_whitelist', 'rtsp,tcp', ...KEY_FRAME_INPUT, '-i', 'rtsp://127.0.0.1:8554/main', '-map', '0:v:0', '-an', '-c:v', 'copy', ...FMP4,
+    ]);
+    expect(probeArgs({ probe: 'key-frames', gopSeconds: 4, transcodeToH264: false })).toEqual(['-skip_frame', 'nokey', '-probesize', '8600000', '-analyzeduration', '4300000']);
+  });
+
+  it('never skips frames in a transcode: the probe decoder options are the transcoder\'s', () => {
+    const argv = buildHlsArgv({ ...base, sourceCodec: 'h265', transcodeToH264: true, probe: 'key-frames' });
+    expect(argv).not.toContain('-skip_frame');
+    expect(argv.slice(argv.indexOf('-probesize'), argv.indexOf('-i'))).toEqual(['-probesize', '500000', '-analyzeduration', '1000000']);
   });
 
   it('cuts parts from the part target', () => {

@@ -86,6 +86,11 @@ export const configFileSchema = z.strictObject({
       startsPerSecond: z.number().min(0.1).max(1000).default(16),
       // A 64-tile wall opens at once; starts beyond that are spread at startsPerSecond.
       startBurst: z.number().int().min(1).max(1000).default(64),
+      /**
+       * From this many relays starting at once (a wall opening), a new ffmpeg's probe decodes key
+       * frames only: about half the CPU of a start, a first part up to a GOP later. 0: always.
+       */
+      keyFrameProbeFromStarts: z.number().int().min(0).max(10_000).default(16),
       /** The cameras' usual key-frame interval: a segment holds one GOP. */
       gopSeconds: z.number().min(0.2).max(10).default(2),
       /** Longest LL-HLS part: a player can start once the first one is in. */

@@ -3,7 +3,7 @@ import { decideUnderCap, isIdle, takeStartToken, type StartBucket } from '../dom
 import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { reapOrphans } from './relay-pid-files.js';
-import { RelaySupervisor, type RelayEvents, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
+import { RelaySupervisor, type RelayEvents, type RelayLoad, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
 import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
 import type { ProcessLauncher } from '../adapters/process/process-launcher.js';
 
@@ -27,6 +27,7 @@ export class RelayManager {
   readonly #proxy: ThreadedRtspAuthProxy;
   #bucket: StartBucket;
   #sweeper: NodeJS.Timeout | null = null;
+  readonly #load: RelayLoad = { startsInFlight: () => [...this.#relays.values()].filter((r) => r.starting).length };
 
   constructor(
     private readonly settings: RelaySettings,
@@ -91,7 +92,7 @@ export class RelayManager {
     }
     const raced = this.#relays.get(spec.key);
     if (raced) return raced;
-    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.launcher, this.logger, this.events);
+    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.launcher, this.logger, this.events, this.#load);
     this.#relays.set(spec.key, relay);
     relay.start();
     return relay;

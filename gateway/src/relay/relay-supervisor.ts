@@ -44,6 +44,14 @@ export interface RelaySettings {
   readonly backoff: BackoffPolicy;
   /** A relay that ran this long healthy starts its backoff over. */
   readonly healthyAfterMs: number;
+  /** From this many relays starting at once, a new ffmpeg probes key frames only (see probeArgs). */
+  readonly keyFrameProbeFromStarts: number;
+}
+
+/** What a relay knows of the others when it starts ffmpeg. */
+export interface RelayLoad {
+  /** Relays whose ffmpeg runs and has not given its first part yet. */
+  startsInFlight(): number;
 }
 
 export interface RelayEvents {
@@ -71,6 +79,9 @@ export class CameraAnsweredError extends Error {
 /** ffmpeg's words for an RTSP error answer, e.g. "[rtsp @ 0x…] method DESCRIBE failed: 401 Unauthorized". */
 const RTSP_FAILURE = /method [A-Z_]+ failed: (\d{3}) ?(.*)$/;
 
+/** ffmpeg's words when its probe ended without a picture size (no key frame decoded). */
+export const PROBE_WITHOUT_PICTURE = /dimensions not set|Could not find codec parameters/;
+
 /**
  * One camera profile's relay: one ffmpeg pulling the camera through the credential proxy and
  * writing fragmented MP4 files into the relay's folder on tmpfs, a subfolder per run; Vigil
@@ -97,6 +108,8 @@ export class RelaySupervisor {
   #timer: NodeJS.Timeout | null = null;
   #restartTimer: NodeJS.Timeout | null = null;
   #waiters: Waiter[] = [];
+  /** A key-frame probe found no key frame (a GOP longer than relay.gopSeconds): all frames from now on. */
+  #keyFrameProbeFailed = false;
   /** What the camera answered when the last start failed; cleared by video. */
   #refusal: CameraAnsweredError | null = null;
   #pidFile: string | null = null;
@@ -109,6 +122,7 @@ export class RelaySupervisor {
     private readonly launcher: ProcessLauncher,
     private readonly logger: Logger,
     private readonly events: RelayEvents,
+    private readonly load: RelayLoad,
   ) {
     this.window = new LiveWindow({ gopSeconds: settings.gopSeconds, partTargetS: settings.partTargetS, playlistLength: settings.playlistLength }, fragmentFiles);
     this.dir = path.join(settings.root, relayDirName(spec.key));
@@ -117,6 +131,11 @@ export class RelaySupervisor {
 
   get ready(): boolean {
     return this.#ready;
+  }
+
+  /** ffmpeg runs and has not given this run's first part yet. */
+  get starting(): boolean {
+    return this.#child !== null && !this.#ready;
   }
 
   get pid(): number | undefined {
@@ -216,6 +235,9 @@ export class RelaySupervisor {
     });
     this.#release = () => lease.release();
     const runDir = this.#newRunDir();
+    // A burst of starts (a wall opening) is bound by CPU, and the probe's decoding is most of a
+    // start's: then the cheaper probe, though its first part comes later (up to a GOP).
+    const probe = !this.#keyFrameProbeFailed && this.load.startsInFlight() >= this.settings.keyFrameProbeFromStarts ? 'key-frames' : 'all-frames';
     const argv = buildHlsArgv({
       outputDir: runDir,
       inputUrl: lease.url,
@@ -225,6 +247,7 @@ export class RelaySupervisor {
       partTargetS: this.settings.partTargetS,
       socketTimeoutS: this.settings.socketTimeoutS,
       transcodeKbps: this.settings.transcodeKbps,
+      probe,
     });
     const child = this.launcher.launch('setpriv', ['--pdeathsig', 'SIGKILL', '--', this.settings.ffmpegPath, ...argv], {
       // Which relay an ffmpeg is, for whoever inspects the machine (ps e, /proc/<pid>/environ).
@@ -247,6 +270,10 @@ export class RelaySupervisor {
     child.on('line', (line) => {
       const failure = RTSP_FAILURE.exec(line);
       if (failure && !refused) refused = new CameraAnsweredError(Number(failure[1]), failure[2]!.trim());
+      if (probe === 'key-frames' && !this.#keyFrameProbeFailed && PROBE_WITHOUT_PICTURE.test(line)) {
+        this.#keyFrameProbeFailed = true;
+        this.logger.info({ relay: this.spec.key, gopSeconds: this.settings.gopSeconds }, 'no key frame within the probe: this relay probes all frames from now on');
+      }
       // ffmpeg's own words go through the logger (redacted by value); a broken camera can be chatty.
       if (logged++ < 20) this.logger.warn({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
     });
