@@ -13,7 +13,8 @@ import { RelaySupervisor, type RelaySettings, type RelaySpec } from '../../gatew
 // ffmpeg in test/relay/hls-argv.ffmpeg.test.ts.
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'vigil-probe-choice-'));
-const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+const logged: Array<{ level: string; msg: string }> = [];
+const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (_fields: unknown, msg: string) => void logged.push({ level, msg })])) as unknown as Logger;
 const proxy: AuthProxy = { start: () => Promise.resolve(), stop: () => Promise.resolve(), lease: () => ({ url: 'rtsp://127.0.0.1:9/lease/main', release: () => undefined }) };
 
 class ScriptedLauncher {
@@ -101,6 +102,16 @@ describe('which probe a relay gives ffmpeg', () => {
     await sleep(50);
     expect(launcher.launches).toHaveLength(3);
     expect(skipsFrames(launcher.last.args)).toBe(false);
+  });
+
+  it('logs the re-timing of the frames a key-frame probe skipped as expected (debug), other ffmpeg words as warnings', () => {
+    logged.length = 0;
+    const keyFrames = startRelay(() => 40);
+    keyFrames.last.child.line('[segment @ 0x55f81d669b80] Invalid DTS: 122400 PTS: 121480 in output stream 0:0, replacing by guess');
+    expect(logged.map((l) => l.level)).toEqual(['debug']);
+    const allFrames = startRelay(() => 0);
+    allFrames.last.child.line('[segment @ 0x55f81d669b80] Invalid DTS: 122400 PTS: 121480 in output stream 0:0, replacing by guess');
+    expect(logged.map((l) => l.level)).toEqual(['debug', 'warn']);
   });
 
   it('keeps the key-frame probe after an exit for another reason', async () => {

@@ -82,6 +82,9 @@ const RTSP_FAILURE = /method [A-Z_]+ failed: (\d{3}) ?(.*)$/;
 /** ffmpeg's words when its probe ended without a picture size (no key frame decoded). */
 export const PROBE_WITHOUT_PICTURE = /dimensions not set|Could not find codec parameters/;
 
+/** ffmpeg's words when it re-times a copied frame, e.g. "Invalid DTS: 122400 PTS: 121480 in output stream 0:0, replacing by guess". */
+const GUESSED_TIMING = /Invalid DTS: \d+ PTS: \d+ .*replacing by guess/;
+
 /**
  * One camera profile's relay: one ffmpeg pulling the camera through the credential proxy and
  * writing fragmented MP4 files into the relay's folder on tmpfs, a subfolder per run; Vigil
@@ -274,8 +277,10 @@ export class RelaySupervisor {
         this.#keyFrameProbeFailed = true;
         this.logger.info({ relay: this.spec.key, gopSeconds: this.settings.gopSeconds }, 'no key frame within the probe: this relay probes all frames from now on');
       }
+      // The frames a key-frame probe skipped are timed from the frame rate: expected, not a fault.
+      const expected = probe === 'key-frames' && !this.#ready && GUESSED_TIMING.test(line);
       // ffmpeg's own words go through the logger (redacted by value); a broken camera can be chatty.
-      if (logged++ < 20) this.logger.warn({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
+      if (logged++ < 20) this.logger[expected ? 'debug' : 'warn']({ camera: this.spec.cameraId, relay: this.spec.key, ffmpeg: line.slice(0, 500) }, 'ffmpeg');
     });
     child.on('exit', (code, signal) => {
       if (this.#child !== child) return;
