@@ -144,7 +144,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         healthyAfterMs: 60_000,
         keyFrameProbeFromStarts: r.keyFrameProbeFromStarts,
       },
-      { maxRelays: r.maxRelays, maxTranscodes: r.maxTranscodes, startsPerSecond: r.startsPerSecond, startBurst: r.startBurst, idleMs: r.idleSeconds * 1000 },
+      { maxRelays: r.maxRelays, maxTranscodes: r.maxTranscodes, startsPerSecond: r.startsPerSecond, startBurst: r.startBurst, idleMs: r.idleSeconds * 1000, answerCacheBytes: r.answerCacheMiB * 2 ** 20 },
       launcher,
       logger,
       {

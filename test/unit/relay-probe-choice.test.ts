@@ -6,6 +6,7 @@ import type { AuthProxy } from '../../gateway/src/adapters/rtsp/rtsp-auth-proxy.
 import { LaunchedProcess } from '../../gateway/src/adapters/process/launched-process.js';
 import type { ProcessLauncher } from '../../gateway/src/adapters/process/process-launcher.js';
 import type { Logger } from '../../gateway/src/logging/logger.js';
+import { AnswerCache } from '../../gateway/src/relay/answer-cache.js';
 import { RelaySupervisor, type RelaySettings, type RelaySpec } from '../../gateway/src/relay/relay-supervisor.js';
 
 // The supervisor's choice of probe, with ffmpeg stood in for by a process that says what it is
@@ -68,7 +69,7 @@ afterEach(async () => {
 
 function startRelay(inFlight: () => number, extra: Partial<RelaySpec> = {}): ScriptedLauncher {
   const launcher = new ScriptedLauncher();
-  const relay = new RelaySupervisor(spec(extra), settings, proxy, launcher as unknown as ProcessLauncher, logger, { onReady: () => undefined, onRestart: () => undefined }, { startsInFlight: inFlight });
+  const relay = new RelaySupervisor(spec(extra), settings, proxy, launcher as unknown as ProcessLauncher, logger, { onReady: () => undefined, onRestart: () => undefined }, { startsInFlight: inFlight }, new AnswerCache(2 ** 20, 4));
   running.push({ relay, launcher });
   relay.start();
   return launcher;

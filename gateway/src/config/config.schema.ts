@@ -91,6 +91,8 @@ export const configFileSchema = z.strictObject({
        * frames only: about half the CPU of a start, a first part up to a GOP later. 0: always.
        */
       keyFrameProbeFromStarts: z.number().int().min(0).max(10_000).default(16),
+      /** Parts and segments kept in memory for a camera's other viewers, all relays together (MiB). */
+      answerCacheMiB: z.number().int().min(0).max(16_384).default(64),
       /** The cameras' usual key-frame interval: a segment holds one GOP. */
       gopSeconds: z.number().min(0.2).max(10).default(2),
       /** Longest LL-HLS part: a player can start once the first one is in. */

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { FragmentRange } from '../adapters/ffmpeg/fmp4-file-tail.js';
+import { AnswerCache } from './answer-cache.js';
 
 /**
  * A relay's live stream as Low-Latency HLS (RFC 8216bis): ffmpeg's fMP4 fragments (in its files
  * on tmpfs) become parts, parts are grouped into segments that start at a key frame, and the last
  * few segments make the playlist. The window holds where each part lies, not its bytes: they are
- * read when a player asks, and the last few answers are kept for the camera's other viewers. A player that knows LL-HLS starts from the first part (~0.5 s of
- * video) instead of waiting a whole GOP for the first segment, and waits for the next part with a
+ * read when a player asks, and the last few answers are kept for the camera's other viewers
+ * (AnswerCache: a few a relay, within one budget for all). A player that knows LL-HLS starts from
+ * the first part (~0.5 s of video) instead of waiting a whole GOP for the first segment, and waits for the next part with a
  * blocking playlist request instead of polling; any other HLS player reads the same playlist's
  * segments.
  *
@@ -59,7 +61,7 @@ interface Waiter {
 const SEGMENTS_WITH_PARTS = 4;
 // Answers kept for a camera's other viewers, who ask for the same new part or segment within a
 // second or so: newest first out of a handful, as players follow the live edge.
-const KEPT_ANSWERS = 4;
+export const KEPT_ANSWERS = 4;
 
 export class LiveWindow {
   readonly targetDuration: number;
@@ -80,12 +82,15 @@ export class LiveWindow {
   #newRun = false;
   #waiters: Waiter[] = [];
   #playlist: Buffer | null = null;
-  readonly #answers = new Map<string, Buffer>();
+  readonly #answersKey: number;
 
+  /** `answers`: shared by every relay's window (one byte budget); a window of its own by default. */
   constructor(
     settings: LiveWindowSettings,
     private readonly store: MediaStore,
+    private readonly answers = new AnswerCache(64 * 2 ** 20, KEPT_ANSWERS),
   ) {
+    this.#answersKey = answers.owner();
     this.#settings = settings;
     // EXTINF rounded to whole seconds may not exceed the target duration.
     this.targetDuration = Math.max(1, Math.ceil(settings.gopSeconds));
@@ -131,16 +136,12 @@ export class LiveWindow {
   file(name: string): Buffer | null {
     const init = /^init_(\d+)\.mp4$/.exec(name);
     if (init) return this.#inits.get(Number(init[1])) ?? null;
-    const kept = this.#answers.get(name);
+    const kept = this.answers.get(this.#answersKey, name);
     if (kept) return kept;
     const ranges = this.#ranges(name);
     const bytes = ranges && this.store.read(ranges);
     if (!bytes) return null;
-    this.#answers.set(name, bytes);
-    for (const oldest of this.#answers.keys()) {
-      if (this.#answers.size <= KEPT_ANSWERS) break;
-      this.#answers.delete(oldest);
-    }
+    this.answers.set(this.#answersKey, name, bytes);
     return bytes;
   }
 
@@ -184,6 +185,12 @@ export class LiveWindow {
   /** Ends every wait (the relay stops). */
   clearWaiters(): void {
     for (const waiter of this.#waiters.splice(0)) waiter.done();
+  }
+
+  /** The relay stopped: its kept answers go. */
+  close(): void {
+    this.clearWaiters();
+    this.answers.forget(this.#answersKey);
   }
 
   #has(msn: number, part: number | null): boolean {

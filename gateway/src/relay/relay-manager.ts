@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import { decideUnderCap, isIdle, takeStartToken, type StartBucket } from '../domain/relay-policy.js';
 import { VigilError } from '../domain/errors.js';
 import type { Logger } from '../logging/logger.js';
+import { AnswerCache } from './answer-cache.js';
+import { KEPT_ANSWERS } from './live-window.js';
 import { reapOrphans } from './relay-pid-files.js';
 import { RelaySupervisor, type RelayEvents, type RelayLoad, type RelaySettings, type RelaySpec } from './relay-supervisor.js';
 import { ThreadedRtspAuthProxy } from '../adapters/rtsp/rtsp-proxy-thread.js';
@@ -15,6 +17,8 @@ export interface RelayLimits {
   readonly startsPerSecond: number;
   readonly startBurst: number;
   readonly idleMs: number;
+  /** Bytes of parts and segments kept for other viewers, all relays together. */
+  readonly answerCacheBytes: number;
 }
 
 /**
@@ -27,6 +31,8 @@ export class RelayManager {
   readonly #proxy: ThreadedRtspAuthProxy;
   #bucket: StartBucket;
   #sweeper: NodeJS.Timeout | null = null;
+  /** The answers every relay keeps for its other viewers, within one budget. */
+  readonly #answers: AnswerCache;
   readonly #load: RelayLoad = { startsInFlight: () => [...this.#relays.values()].filter((r) => r.starting).length };
 
   constructor(
@@ -37,6 +43,7 @@ export class RelayManager {
     private readonly events: RelayEvents,
   ) {
     this.#bucket = { tokens: limits.startBurst, atMs: Date.now() };
+    this.#answers = new AnswerCache(limits.answerCacheBytes, KEPT_ANSWERS);
     this.#proxy = new ThreadedRtspAuthProxy(logger);
   }
 
@@ -92,7 +99,7 @@ export class RelayManager {
     }
     const raced = this.#relays.get(spec.key);
     if (raced) return raced;
-    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.launcher, this.logger, this.events, this.#load);
+    const relay = new RelaySupervisor(spec, this.settings, this.#proxy, this.launcher, this.logger, this.events, this.#load, this.#answers);
     this.#relays.set(spec.key, relay);
     relay.start();
     return relay;

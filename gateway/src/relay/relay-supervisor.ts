@@ -6,6 +6,7 @@ import { isStalled, restartDelayMs, type BackoffPolicy } from '../domain/relay-p
 import type { Tier } from '../domain/tier.js';
 import type { Logger } from '../logging/logger.js';
 import { fragmentFiles } from './fragment-files.js';
+import type { AnswerCache } from './answer-cache.js';
 import { LiveWindow } from './live-window.js';
 import { relayDirName, writePidFile } from './relay-pid-files.js';
 import type { AuthProxy } from '../adapters/rtsp/rtsp-auth-proxy.js';
@@ -126,8 +127,9 @@ export class RelaySupervisor {
     private readonly logger: Logger,
     private readonly events: RelayEvents,
     private readonly load: RelayLoad,
+    answers: AnswerCache,
   ) {
-    this.window = new LiveWindow({ gopSeconds: settings.gopSeconds, partTargetS: settings.partTargetS, playlistLength: settings.playlistLength }, fragmentFiles);
+    this.window = new LiveWindow({ gopSeconds: settings.gopSeconds, partTargetS: settings.partTargetS, playlistLength: settings.playlistLength }, fragmentFiles, answers);
     this.dir = path.join(settings.root, relayDirName(spec.key));
     this.#codec = spec.codec;
   }
@@ -390,7 +392,7 @@ export class RelaySupervisor {
     this.#tail = null;
     this.#release?.();
     for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('relay stopped'));
-    this.window.clearWaiters();
+    this.window.close();
     rmSync(this.dir, { recursive: true, force: true });
     if (this.#pidFile) rmSync(this.#pidFile, { force: true });
   }
