@@ -8,9 +8,9 @@ import { AnswerCache } from './answer-cache.js';
  * few segments make the playlist. The window holds where each part lies, not its bytes: they are
  * read when a player asks, and the last few answers are kept for the camera's other viewers
  * (AnswerCache: a few a relay, within one budget for all). A player that knows LL-HLS starts from
- * the first part (~0.5 s of video) instead of waiting a whole GOP for the first segment, and waits for the next part with a
- * blocking playlist request instead of polling; any other HLS player reads the same playlist's
- * segments.
+ * the first part (~0.5 s of video) instead of waiting a whole GOP for the first segment, and waits
+ * for the next part with a blocking playlist request instead of polling; any other HLS player reads
+ * the same playlist's segments.
  *
  * Names (the only ones served): `init_<run>.mp4`, `seg_<msn>.m4s`, `part_<msn>_<index>.m4s`.
  * Media sequence numbers keep counting across ffmpeg restarts; a restart starts a new run, whose
